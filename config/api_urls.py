@@ -1,0 +1,15 @@
+"""Every API endpoint, under /api/v1/. Each app registers its viewsets on the one router."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import ObtainTokenView
+from centers import api as centers_api
+
+router = DefaultRouter()
+centers_api.register(router)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    *router.urls,
+]

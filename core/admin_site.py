@@ -1,0 +1,21 @@
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
+
+
+class PortalAdminSite(OTPAdminSite):
+    """Supervisors' admin: only for staff who passed the second factor (django-otp), in Persian.
+
+    There is one login for the whole portal: the admin's own login page sends people to it.
+    """
+
+    site_header = _("Charity centers supervision")
+    site_title = _("Charity centers supervision")
+    index_title = _("Supervision dashboard")
+
+    def login(self, request, extra_context=None):
+        target = request.GET.get("next") or reverse("admin:index")
+        return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
