@@ -1,12 +1,16 @@
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import validators
+from core.api import NormalisedCharField
+
+from .models import User
 from .services import totp_verify, user_requires_otp
 
 
@@ -45,3 +49,28 @@ class ObtainTokenView(APIView):
                             status=status.HTTP_400_BAD_REQUEST)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+class MeSerializer(serializers.ModelSerializer):
+    mobile = NormalisedCharField(normalise=validators.normalize_mobile, required=False, allow_blank=True,
+                                 max_length=32)
+    national_code = NormalisedCharField(normalise=validators.normalize_national_code, required=False,
+                                        allow_blank=True, allow_null=True, max_length=32)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "mobile", "national_code", "birth_date"]
+        read_only_fields = ["id", "username"]
+
+    def validate_national_code(self, value):
+        return value or None
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The caller's own account: read it, or correct their name, contact and identifiers."""
+
+    serializer_class = MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return self.request.user

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_mobile
+from core.validators import validate_mobile, validate_national_code
 
 
 class User(AbstractUser):
@@ -13,6 +13,10 @@ class User(AbstractUser):
     """
 
     mobile = models.CharField(_("mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    # Needed on appointment letters; stored normalised (10 ASCII digits), unique when given.
+    national_code = models.CharField(_("national code"), max_length=10, null=True, blank=True, unique=True,
+                                     validators=[validate_national_code])
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

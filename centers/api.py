@@ -15,6 +15,8 @@ class TenantViewSetMixin:
 
     def get_queryset(self):
         # Built per request: a scoped manager cannot be queried at import time, when no scope is open.
+        if getattr(self, "swagger_fake_view", False):  # schema generation: only the model matters
+            return self.model._base_manager.none()
         queryset = self.tenant_queryset()
         return queryset.filter(**{self.center_lookup + "__in": sorted(self.request.actor.center_ids)})
 
@@ -90,6 +92,7 @@ class CenterViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The centers the caller may see."""
 
     serializer_class = CenterSerializer
+    model = Center
     center_lookup = "pk"
     filterset_fields = ["kind", "status", "organization", "county", "county__province"]
     ordering_fields = ["name", "created_at"]
@@ -101,6 +104,7 @@ class CenterViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
 class TrusteeAppointmentViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """Board appointments at the caller's centers."""
 
+    model = TrusteeAppointment
     serializer_class = TrusteeAppointmentSerializer
     filterset_fields = ["center", "role", "status"]
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import ObtainTokenView
+from accounts.api import MeView, ObtainTokenView
 from centers import api as centers_api
 
 router = DefaultRouter()
@@ -11,5 +11,6 @@ centers_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
     *router.urls,
 ]

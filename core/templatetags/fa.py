@@ -52,7 +52,10 @@ def jdate(value, style="short"):
         return ""
     day, _time = _as_date(value)
     j = to_jalali(day)
-    text = f"{j.day} {MONTHS[j.month - 1]} {j.year}" if style == "long" else f"{j.year}/{j.month:02d}/{j.day:02d}"
+    if style == "long":
+        text = f"{j.day} {MONTHS[j.month - 1]} {j.year}"
+    else:
+        text = f"{j.year}/{j.month:02d}/{j.day:02d}"
     return localize_digits(text)
 
 

@@ -17,8 +17,16 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
-from centers.models import CORE_ROLES, BoardRole, Center, County, Organization, Province, SupervisorAssignment, \
-    TrusteeAppointment
+from centers.models import (
+    CORE_ROLES,
+    BoardRole,
+    Center,
+    County,
+    Organization,
+    Province,
+    SupervisorAssignment,
+    TrusteeAppointment,
+)
 
 DEMO_PASSWORD = "nikookari-1405"  # noqa: S105 - demo accounts only, written to demo-users.json anyway
 PROVINCE = "اصفهان"
