@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +106,8 @@ TEMPLATES = [
 # --- Database: PostgreSQL only -------------------------------------------------------------------
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
+    # A Unix-socket directory may be given percent-encoded as the host (postgres://u@%2Fvar%2Frun%2Fpg/db).
+    DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST", ""))
 else:
     from config.embedded_db import embedded_database
 
@@ -195,7 +198,7 @@ if HTTPS:
     SECURE_HSTS_PRELOAD = True
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@charity.local")
 
 # --- Language, time and the interface ------------------------------------------------------------

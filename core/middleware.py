@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 class ContentSecurityPolicyMiddleware:
@@ -15,3 +17,17 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class PersianFirstLocaleMiddleware(LocaleMiddleware):
+    """Persian unless the person chose otherwise with the language switch (the language cookie).
+
+    Django's own middleware follows the browser's Accept-Language, which would show the English,
+    left-to-right site to most Iranian staff, whose browsers and phones are set to English.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

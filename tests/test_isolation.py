@@ -1,0 +1,198 @@
+"""Tenant isolation, proven over every view and every API endpoint there is.
+
+The walker reads the URL configuration itself, so each view a later issue adds is visited too. A URL that
+takes an object (``center_slug``, ``pk``, ...) is requested with the *foreign* center's object: an outsider
+must get 404, an anonymous visitor 404 or the login page. A URL that takes none must not show anything
+of the foreign center. A new URL keyword or API endpoint that this module does not know fails the test
+until its foreign value is registered below, so nobody can add a view without an outsider test.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
+from rest_framework.authtoken.models import Token
+
+from centers.models import BoardRole, TrusteeAppointment
+from conftest import login
+from config.api_urls import router
+
+pytestmark = pytest.mark.django_db
+
+# URL namespaces tested elsewhere in this module (admin, API) or serving no data (static files, i18n).
+SKIPPED_PREFIXES = ("admin:", "api-", "set_language", "javascript-catalog", "core:healthz")
+SKIPPED_ROUTES = ("api/", "admin/", "static/", "media/")
+
+# URL keywords that do not name a tenant object, with a harmless value.
+NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password"}
+
+
+def _walk(resolvers, prefix="", namespace=""):
+    for entry in resolvers:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            kwargs = set(entry.pattern.regex.groupindex) | set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+            yield f"{namespace}{entry.name}", route, kwargs
+
+
+def portal_views():
+    """(name, route, kwargs) of every named view of the portal outside the admin and the API."""
+    seen = set()
+    for name, route, kwargs in _walk(get_resolver().url_patterns):
+        if name.startswith(SKIPPED_PREFIXES) or route.startswith(SKIPPED_ROUTES) or name in seen:
+            continue
+        seen.add(name)
+        yield name, route, kwargs
+
+
+class Worlds:
+    """Two centers in two provinces: "mine" with its trustee, "theirs" with a board the outsider must not see."""
+
+    def __init__(self, world):
+        self.mine = world.center(name="مرکز نیکوکاری خودی")
+        self.theirs = world.center(name="مرکز نیکوکاری بیگانه", slug="foreign-center",
+                                   county=world.county("تهران", "تهران"))
+        self.insider = world.trustee(self.mine, BoardRole.CHAIR)
+        self.foreign_trustee = world.trustee(self.theirs, BoardRole.CHAIR,
+                                             user=world.user(first_name="نام‌محرمانه", last_name="بیگانه"))
+        self.outsider_supervisor = world.supervisor(level="province")  # Isfahan: "theirs" is in Tehran
+        with scopes_disabled():
+            self.foreign_appointment = TrusteeAppointment.objects.get(center=self.theirs)
+        # What must never appear in an outsider's page or API answer.
+        self.secrets = [self.theirs.name, self.theirs.slug, "نام‌محرمانه"]
+        # URL keyword -> the foreign center's value.
+        self.foreign_kwargs = {"center_slug": self.theirs.slug}
+        # API basename -> the foreign object's pk, for each tenant endpoint.
+        self.foreign_api_objects = {"center": self.theirs.pk, "appointment": self.foreign_appointment.pk}
+
+
+@pytest.fixture
+def worlds(world):
+    return Worlds(world)
+
+
+def _url(worlds, name, kwargs):
+    unknown = kwargs - set(worlds.foreign_kwargs) - set(NEUTRAL_KWARGS)
+    assert not unknown, (f"{name} takes {unknown}: register the foreign center's value for it in "
+                         "tests/test_isolation.py (Worlds.foreign_kwargs) so its outsider test runs")
+    values = {k: worlds.foreign_kwargs.get(k, NEUTRAL_KWARGS.get(k)) for k in kwargs}
+    return reverse(name, kwargs=values or None), bool(kwargs & set(worlds.foreign_kwargs))
+
+
+def _assert_no_secret(worlds, response, where):
+    # The page may echo the address the visitor typed (the language switch returns to it): that is theirs.
+    body = response.content.decode(errors="replace").replace(where, "")
+    for secret in worlds.secrets:
+        assert secret not in body, f"{where} shows {secret!r} of another center"
+
+
+def test_the_walker_finds_the_portal_views():
+    names = {name for name, _route, _kwargs in portal_views()}
+    assert {"core:home", "centers:dashboard", "centers:center-detail", "accounts:login"} <= names
+
+
+@pytest.mark.parametrize("who", ["trustee", "supervisor"])
+def test_outsider_gets_404_for_every_view_of_a_foreign_object(client, worlds, who):
+    user = worlds.insider if who == "trustee" else worlds.outsider_supervisor
+    for name, _route, kwargs in portal_views():
+        login(client, user)  # again each time: the walk passes the sign-out view too
+        url, names_foreign_object = _url(worlds, name, kwargs)
+        response = client.get(url)
+        if response.status_code == 405:
+            response = client.post(url)
+        assert response.status_code != 500, url
+        if names_foreign_object:
+            assert response.status_code == 404, f"{who} outsider got {response.status_code} at {url}"
+        _assert_no_secret(worlds, response, url)
+
+
+def test_anonymous_visitor_gets_404_or_the_login_page_everywhere(client, worlds):
+    for name, _route, kwargs in portal_views():
+        url, names_foreign_object = _url(worlds, name, kwargs)
+        response = client.get(url)
+        assert response.status_code != 500, url
+        if names_foreign_object:
+            assert response.status_code in (302, 404), url
+            if response.status_code == 302:
+                assert response["Location"].startswith(reverse("accounts:login")), url
+        _assert_no_secret(worlds, response, url)
+
+
+def test_insider_reaches_their_own_centers_views(client, worlds):
+    for name, _route, kwargs in portal_views():
+        login(client, worlds.insider)
+        if kwargs & set(worlds.foreign_kwargs):
+            url = reverse(name, kwargs={k: worlds.mine.slug if k == "center_slug" else NEUTRAL_KWARGS.get(k)
+                                        for k in kwargs})
+            assert client.get(url).status_code == 200, url
+
+
+def _api_endpoints():
+    for prefix, viewset, basename in router.registry:
+        yield prefix, viewset, basename
+
+
+def _is_tenant(viewset) -> bool:
+    return hasattr(viewset, "tenant_queryset")
+
+
+@pytest.mark.parametrize("who", ["trustee", "supervisor"])
+def test_api_never_returns_a_foreign_object(client, worlds, who):
+    user = worlds.insider if who == "trustee" else worlds.outsider_supervisor
+    headers = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+    for prefix, viewset, basename in _api_endpoints():
+        listing = client.get(f"/api/v1/{prefix}/", **headers)
+        assert listing.status_code == 200, prefix
+        for item in listing.json()["results"]:
+            if _is_tenant(viewset):
+                assert "center" in item, f"{prefix} items must carry their center"
+                assert item["center"] != worlds.theirs.pk, f"{prefix} lists a foreign object"
+        _assert_no_secret(worlds, listing, prefix)
+        if _is_tenant(viewset):
+            assert basename in worlds.foreign_api_objects, (
+                f"register the foreign object of API endpoint {basename!r} in tests/test_isolation.py")
+            detail = client.get(f"/api/v1/{prefix}/{worlds.foreign_api_objects[basename]}/", **headers)
+            assert detail.status_code == 404, f"{prefix}: {detail.status_code}"
+
+
+def test_api_answers_anonymous_callers_401_on_tenant_endpoints(client, worlds):
+    for prefix, viewset, basename in _api_endpoints():
+        response = client.get(f"/api/v1/{prefix}/")
+        if _is_tenant(viewset):
+            assert response.status_code == 401, prefix
+            detail = client.get(f"/api/v1/{prefix}/{worlds.foreign_api_objects[basename]}/")
+            assert detail.status_code == 401, prefix
+        _assert_no_secret(worlds, response, prefix)
+
+
+def test_a_token_of_another_center_gets_404_not_403(client, worlds):
+    token = Token.objects.create(user=worlds.insider).key
+    response = client.get(f"/api/v1/centers/{worlds.theirs.pk}/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": response.json()["detail"]}  # the same answer as a missing object
+    missing = client.get("/api/v1/centers/999999999/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert missing.json() == response.json()
+
+
+def test_admin_hides_foreign_centers_from_an_outsider_supervisor(client, worlds):
+    login(client, worlds.outsider_supervisor)
+    changelist = client.get(reverse("admin:centers_center_changelist"))
+    assert changelist.status_code == 200
+    _assert_no_secret(worlds, changelist, "admin center list")
+    for url in (reverse("admin:centers_center_change", args=[worlds.theirs.pk]),
+                reverse("admin:centers_trusteeappointment_change", args=[worlds.foreign_appointment.pk])):
+        response = client.get(url, follow=True)
+        assert response.status_code in (200, 404)
+        _assert_no_secret(worlds, response, url)
+
+
+def test_admin_is_closed_to_trustees_and_to_supervisors_without_second_factor(client, worlds):
+    login(client, worlds.insider)
+    assert client.get(reverse("admin:index")).status_code == 302
+    client.logout()
+    login(client, worlds.outsider_supervisor, verified=False)
+    assert client.get(reverse("admin:index")).status_code == 302
