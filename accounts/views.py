@@ -6,6 +6,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,7 +50,7 @@ def otp_verify(request):
     if request.method == "POST" and form.is_valid():
         if totp_verify(user=request.user, code=form.cleaned_data["code"], request=request, device=device):
             return redirect(_safe_next(request, reverse("centers:dashboard")))
-        form.add_error("code", _("The code is not correct or has expired. Try the code shown now."))
+        form.add_error("code", _("The code is not correct or has expired. Wait a moment, then try the code shown now."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")})
 
 
@@ -64,7 +65,7 @@ def otp_setup(request):
         if totp_verify(user=request.user, code=form.cleaned_data["code"], request=request, device=device):
             messages.success(request, _("Your authenticator is set up. You will be asked for a code at each sign-in."))
             return redirect(_safe_next(request, reverse("centers:dashboard")))
-        form.add_error("code", _("The code is not correct or has expired. Try the code shown now."))
+        form.add_error("code", _("The code is not correct or has expired. Wait a moment, then try the code shown now."))
     buffer = BytesIO()
     qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).save(buffer)
     svg = buffer.getvalue().decode()
@@ -108,3 +109,10 @@ def profile(request):
         messages.success(request, _("Your details have been saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer after too many failed sign-ins: JSON for the API, a Persian page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Too many failed attempts. Sign-in is locked for one hour.")}, status=429)
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,10 +1,11 @@
 """API for centers, their boards and the reference geography. Scoped like the token's owner."""
 
+import django_filters
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
 from . import access
-from .models import Center, County, Organization, Province, TrusteeAppointment
+from .models import BoardRole, Center, County, Organization, Province, TrusteeAppointment
 
 
 class TenantViewSetMixin:
@@ -62,6 +63,19 @@ class TrusteeAppointmentSerializer(serializers.ModelSerializer):
         fields = ["id", "center", "user", "user_name", "role", "starts_on", "ends_on", "status"]
 
 
+class AppointmentFilter(django_filters.FilterSet):
+    # A plain number, not a choice among centers: the choices would be a query outside any scope when the
+    # schema is generated, and "not one of your centers" must look like "no such center" anyway.
+    # Every filter is declared: generated ones would query the scoped manager when this module is imported.
+    center = django_filters.NumberFilter(field_name="center_id")
+    role = django_filters.ChoiceFilter(choices=BoardRole.choices)
+    status = django_filters.ChoiceFilter(choices=TrusteeAppointment.Status.choices)
+
+    class Meta:
+        model = TrusteeAppointment
+        fields: list[str] = []
+
+
 class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
     """Iran's provinces (public reference data)."""
 
@@ -106,7 +120,7 @@ class TrusteeAppointmentViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSe
 
     model = TrusteeAppointment
     serializer_class = TrusteeAppointmentSerializer
-    filterset_fields = ["center", "role", "status"]
+    filterset_class = AppointmentFilter
 
     def tenant_queryset(self):
         return TrusteeAppointment.objects.select_related("user").order_by("center_id", "role")

@@ -42,3 +42,4 @@ class NormalisedCharField(serializers.CharField):
             return self.normalise(value)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.messages) from None
+
