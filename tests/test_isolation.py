@@ -15,8 +15,8 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token
 
 from centers.models import BoardRole, TrusteeAppointment
-from conftest import login
 from config.api_urls import router
+from conftest import login
 
 pytestmark = pytest.mark.django_db
 
@@ -132,8 +132,7 @@ def test_insider_reaches_their_own_centers_views(client, worlds):
 
 
 def _api_endpoints():
-    for prefix, viewset, basename in router.registry:
-        yield prefix, viewset, basename
+    yield from router.registry
 
 
 def _is_tenant(viewset) -> bool:
