@@ -68,6 +68,7 @@ lint: setup
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: setup
+	$(call install_debs,wrk)
 	$(PY) bench/run.py $(BENCH)
 
 clean-data:

@@ -41,10 +41,6 @@ PERSIAN_LETTERS = re.compile(r"[\u0600-\u06FF]")
 PERSIAN_DIGITS = re.compile(r"[۰-۹]")
 BRAND_COLOUR = "rgb(15, 118, 110)"  # --brand in static/css/portal.css: proof the stylesheet applied
 
-# The portal has no favicon yet (no <link rel="icon">, nothing at /favicon.ico), so Chromium's automatic
-# request for it is a 404 in the console. Tolerated, only that exact URL, until the app ships an icon.
-MISSING_FAVICON = re.compile(r"status of 404 \(Not Found\) @ https?://[^/]+/favicon\.ico$")
-
 # Records CSP violations in the page itself, in addition to the console message Chromium prints for them.
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -151,7 +147,7 @@ def check_page(page, watched: Watched, *, allowed_console: tuple[str, ...] = ())
     assert any(url.endswith("/static/css/portal.css") for url in watched.static_responses)
     assert any("/static/fonts/vazirmatn/Vazirmatn-Regular.woff2" in url for url in watched.static_responses)
     console = [m for m in watched.console_errors
-               if not any(a in m for a in allowed_console) and not MISSING_FAVICON.search(m)]
+               if not any(a in m for a in allowed_console)]
     assert not console, f"console errors: {console}"
     assert not watched.page_errors, f"script errors: {watched.page_errors}"
     assert not watched.failed_requests, f"failed requests: {watched.failed_requests}"
