@@ -3,6 +3,7 @@ import logging
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -50,8 +51,13 @@ def _check_broker() -> dict:
 
 
 def page_not_found(request, exception):
+    if request.path.startswith("/api/"):  # API clients get JSON even for a path no route matches
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Something went wrong. Nothing you sent was lost; try again.")},
+                            status=500)
     return render(request, "500.html", status=500)
