@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] && echo "" || (command -v sudo >/dev/null &&
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 TEST_DEBS := $(RUN_DEBS) chromium fonts-dejavu-core poppler-utils
 
-.PHONY: run test setup sysdeps sysdeps-test db demo static lint bench clean-data help
+.PHONY: run test setup sysdeps sysdeps-test db demo static lint bench clean-data help messages compilemessages
 
 help:
 	@echo "make run    - set everything up and serve the portal with demo data on 127.0.0.1:$(PORT)"
@@ -73,3 +73,12 @@ bench: setup
 
 clean-data:
 	rm -rf .data staticfiles
+
+# Refresh the Persian catalog from the source, then translate the new entries and compile.
+messages: setup
+	$(PY) manage.py makemessages -l fa --ignore=.venv --ignore=staticfiles --ignore=static --ignore=bench \
+	  --ignore=.data --ignore=build --ignore=test-artifacts --ignore=node_modules --ignore='*.egg-info'
+	@echo "Translate the new or fuzzy entries in locale/fa/LC_MESSAGES/django.po, then: make compilemessages"
+
+compilemessages: setup
+	$(PY) manage.py compilemessages -l fa --ignore=.venv

@@ -1,6 +1,7 @@
 """API for centers, their boards and the reference geography. Scoped like the token's owner."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
@@ -46,7 +47,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
 
 
 class CenterSerializer(serializers.ModelSerializer):
-    center = serializers.IntegerField(source="pk", read_only=True, help_text="The center itself (the tenant).")
+    center = serializers.IntegerField(source="pk", read_only=True, help_text=_("The center itself (the tenant)."))
     province = serializers.IntegerField(source="county.province_id", read_only=True)
 
     class Meta:

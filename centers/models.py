@@ -88,7 +88,7 @@ class Center(models.Model):
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        APPLICATION = "application", _("Application")
+        APPLICATION = "application", _("Application submitted")
         REVIEW = "review", _("Under review")
         LICENSED = "licensed", _("Licensed")
         SUSPENDED = "suspended", _("Suspended")
@@ -130,8 +130,8 @@ class BoardRole(models.TextChoices):
     CHAIR = "chair", _("Chair of the board of trustees")
     VICE_CHAIR = "vice_chair", _("Vice-chair (executive affairs)")
     FINANCE_OFFICER = "finance_officer", _("Administrative and finance officer")
-    DONOR_RELATIONS_MEN = "donor_relations_men", _("Officer for donors and men volunteers")
-    DONOR_RELATIONS_WOMEN = "donor_relations_women", _("Officer for donors and women volunteers")
+    DONOR_RELATIONS_MEN = "donor_relations_men", _("Officer for donors and male volunteers")
+    DONOR_RELATIONS_WOMEN = "donor_relations_women", _("Officer for donors and female volunteers")
     ORGANIZATIONS_OFFICER = "organizations_officer", _("Officer for organisations and assemblies")
     PARTICIPATION_OFFICER = "participation_officer", _("Officer for zakat, alms and donations")
     ORPHAN_SPONSORSHIP_OFFICER = "orphan_sponsorship_officer", _("Officer for orphan and family sponsorship")
@@ -238,4 +238,6 @@ class SupervisorAssignment(models.Model):
     @property
     def region_label(self) -> str:
         region = self.county or self.province
-        return f"{self.get_level_display()} {region}" if region else str(self.get_level_display())
+        if region is None:
+            return str(self.get_level_display())
+        return _("%(level)s of %(region)s") % {"level": self.get_level_display(), "region": region}

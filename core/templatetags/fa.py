@@ -10,15 +10,21 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from core.digits import to_persian_digits
 from core.jalali import to_jalali
 
 register = template.Library()
 
+# The Jalali month names, translated: Persian in Persian, transliterated in English.
 MONTHS = (
-    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+    pgettext_lazy("Jalali month", "Farvardin"), pgettext_lazy("Jalali month", "Ordibehesht"),
+    pgettext_lazy("Jalali month", "Khordad"), pgettext_lazy("Jalali month", "Tir"),
+    pgettext_lazy("Jalali month", "Mordad"), pgettext_lazy("Jalali month", "Shahrivar"),
+    pgettext_lazy("Jalali month", "Mehr"), pgettext_lazy("Jalali month", "Aban"),
+    pgettext_lazy("Jalali month", "Azar"), pgettext_lazy("Jalali month", "Dey"),
+    pgettext_lazy("Jalali month", "Bahman"), pgettext_lazy("Jalali month", "Esfand"),
 )
 
 
@@ -83,4 +89,10 @@ def rial(value):
     """An integer amount of rials, e.g. ``۱۲٬۵۰۰٬۰۰۰ ریال``."""
     if value is None or value == "":
         return ""
-    return f"{number(value)} {_('rials')}"
+    return _("%(amount)s rials") % {"amount": number(value)}
+
+
+@register.filter
+def join_list(values):
+    """Joins a list with the language's comma: «الف، ب» in Persian, "a, b" in English."""
+    return _(", ").join(str(v) for v in values)
