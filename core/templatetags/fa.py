@@ -8,9 +8,8 @@ import datetime
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
 from core.digits import to_persian_digits
 from core.jalali import to_jalali
