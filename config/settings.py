@@ -266,3 +266,8 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# The one exception, for integrators only: Swagger UI (the interactive API docs) sets inline styles from
+# its own script. Scripts stay strict there too.
+CONTENT_SECURITY_POLICY_EXCEPTIONS = {
+    "/api/docs/": CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+}

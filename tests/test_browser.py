@@ -211,3 +211,40 @@ def test_home_page_on_a_phone(live_server, demo_trustee):
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the home page scrolls sideways by {overflow}px at 390px"
         screenshot(page, "home-mobile")
+
+
+def _current_code(base32_secret: str) -> str:
+    """The code an authenticator app shows now for this secret (no database: safe inside the browser block)."""
+    import base64
+
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(base32_secret)):06d}"
+
+
+def test_supervisor_passes_the_second_factor_and_reaches_the_admin(live_server, demo_trustee, settings):
+    require_chromium()
+    logins = json.loads((settings.DATA_DIR / "demo-users.json").read_text(encoding="utf-8"))
+    supervisor = next(x for x in logins if x["role"] == "province_supervisor")
+    with chromium_page(viewport={"width": 1280, "height": 800}) as (page, watched):
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("input[name=username]", supervisor["username"])
+        page.fill("input[name=password]", supervisor["password"])
+        with page.expect_navigation():
+            page.click("form:has(input[name=password]) button[type=submit]")
+        assert "/accounts/otp/verify/" in page.url
+        check_page(page, watched)
+        page.fill("input[name=code]", _current_code(supervisor["totp_secret"]))
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+        assert page.url == f"{live_server.url}/dashboard/"
+        check_page(page, watched)
+        assert page.locator("main table tbody tr").count() >= 2, "a provincial supervisor sees several centers"
+        screenshot(page, "supervisor-dashboard")
+
+        page.goto(live_server.url + "/admin/centers/center/")
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator("#result_list tbody tr").count() >= 2
+        assert not watched.console_errors, f"console errors in the admin: {watched.console_errors}"
+        assert page.evaluate("window.__cspViolations") == [], "CSP violations in the admin"
+        screenshot(page, "admin-centers")

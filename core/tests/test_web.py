@@ -57,12 +57,17 @@ def test_healthz_says_503_when_the_broker_is_unreachable(client, settings):
     assert response.json()["broker"]["ok"] is False
 
 
-@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/centers/nope/", "/api/docs/"])
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/centers/nope/", "/dashboard/", "/healthz"])
 def test_pages_forbid_inline_script_and_style(client, url):
     policy = client.get(url)["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "style-src 'self'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_api_docs_allow_swagger_styles_but_never_inline_script(client):
+    policy = client.get("/api/docs/")["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy
 
 
 def test_templates_hold_no_inline_script_or_style():
