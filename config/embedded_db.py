@@ -41,9 +41,9 @@ def _ensure_database(admin_uri: str, database: str) -> None:
     from psycopg import sql
 
     with psycopg.connect(admin_uri, autocommit=True) as conn:
+        # Two processes starting together would both see "missing" and race to create it: take turns.
+        conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"create database {database}"])
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
-            try:
-                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it between our check and our CREATE
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [f"create database {database}"])

@@ -231,3 +231,17 @@ def test_trustee_role_is_shown_in_persian_on_their_center(client, world):
     with scopes_disabled():
         slug = center.slug
     assert client.get(reverse("centers:center-detail", args=[slug])).status_code == 200
+
+
+def test_otp_code_command_prints_the_current_code_outside_production(world, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    supervisor = world.supervisor(level="province")
+    out = StringIO()
+    call_command("otp_code", supervisor.username, stdout=out)
+    assert out.getvalue().strip() == _code(supervisor)
+    settings.HTTPS = True
+    with pytest.raises(CommandError):
+        call_command("otp_code", supervisor.username)
