@@ -24,6 +24,25 @@ class Action(StrEnum):
     VIEW = "view"  # read the center's pages and records
     MANAGE_BOARD = "manage_board"  # propose board changes (the chair)
     SUPERVISE = "supervise"  # approve, license, inspect (a supervisor over the center)
+    APPLY_LICENSE = "apply_license"  # submit or renew the center's license application
+    EDIT_PROFILE = "edit_profile"  # host place, address, contacts, bank account, activity area
+    MANAGE_VOLUNTEERS = "manage_volunteers"  # honorary volunteers and people's files
+    RECORD_MEETING = "record_meeting"  # board meetings, minutes and decisions
+    MANAGE_DOCUMENTS = "manage_documents"  # the center's document archive (destruction needs approval)
+
+
+# What each board role may do at its own center, besides VIEW (seed 002: the chair leads the board, the
+# vice-chair runs its executive affairs, the finance officer keeps its books and documents, the donor
+# relations officers look after donors and volunteers). Supervisors over the center may do everything.
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    BoardRole.CHAIR: frozenset({Action.MANAGE_BOARD, Action.APPLY_LICENSE, Action.EDIT_PROFILE,
+                                Action.MANAGE_VOLUNTEERS, Action.RECORD_MEETING, Action.MANAGE_DOCUMENTS}),
+    BoardRole.VICE_CHAIR: frozenset({Action.EDIT_PROFILE, Action.MANAGE_VOLUNTEERS, Action.RECORD_MEETING,
+                                     Action.MANAGE_DOCUMENTS}),
+    BoardRole.FINANCE_OFFICER: frozenset({Action.MANAGE_DOCUMENTS, Action.RECORD_MEETING}),
+    BoardRole.DONOR_RELATIONS_MEN: frozenset({Action.MANAGE_VOLUNTEERS}),
+    BoardRole.DONOR_RELATIONS_WOMEN: frozenset({Action.MANAGE_VOLUNTEERS}),
+}
 
 
 @dataclass(frozen=True)
@@ -115,11 +134,11 @@ def may(actor: Actor, action: Action | str, obj) -> bool:
         return False
     if action == Action.VIEW:
         return True
+    if center_id in actor.supervised_center_ids:
+        return True
     if action == Action.SUPERVISE:
-        return center_id in actor.supervised_center_ids
-    if action == Action.MANAGE_BOARD:
-        return BoardRole.CHAIR in actor.roles_at(center_id) or center_id in actor.supervised_center_ids
-    return False
+        return False
+    return any(action in ROLE_ACTIONS.get(role, frozenset()) for role in actor.roles_at(center_id))
 
 
 def require(actor: Actor, action: Action | str, obj) -> None:

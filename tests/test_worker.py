@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django_scopes import scope
 
 from centers.models import BoardRole
-from centers.services import appointment_create
+from centers.services.tenancy import appointment_create
 from config.celery import app
 
 # serialized_rollback: a transactional test empties every table afterwards; this puts the geography and

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django_scopes import scope, scopes_disabled
 
 from centers.models import BoardRole, TrusteeAppointment
-from centers.services import appointment_create
+from centers.services.tenancy import appointment_create
 from centers.tasks import notify_appointment
 
 pytestmark = pytest.mark.django_db

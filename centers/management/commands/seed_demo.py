@@ -8,7 +8,9 @@ against a production database (it refuses when DJANGO_HTTPS is on, unless --forc
 import base64
 import datetime
 import hashlib
+import importlib
 import json
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +30,9 @@ from centers.models import (
     SupervisorAssignment,
     TrusteeAppointment,
 )
+
+# Modules of centers.demo whose ``seed(ctx)`` runs after the centers, boards and supervisors exist.
+DEMO_AREAS: list[str] = ["lifecycle", "board", "supervision"]
 
 DEMO_PASSWORD = "nikookari-1405"  # noqa: S105 - demo accounts only, written to demo-users.json anyway
 PROVINCE = "اصفهان"
@@ -76,6 +81,19 @@ SUPERVISORS = [
 ]
 
 
+@dataclass
+class DemoContext:
+    """What the area seeds build on: the demo centers by slug, every demo user by username, the organisations
+    by code, the province, and the list of logins (an area may add its own, e.g. volunteers)."""
+
+    centers: dict
+    users: dict
+    organizations: dict
+    province: object
+    logins: list = field(default_factory=list)
+    password_hash: str = ""
+
+
 def _person(index: int, role: str) -> tuple[str, str]:
     women = role == BoardRole.DONOR_RELATIONS_WOMEN or index % 3 == 2
     first = (FIRST_NAMES_WOMEN if women else FIRST_NAMES_MEN)[index % (10 if women else 12)]
@@ -98,6 +116,17 @@ class Command(BaseCommand):
             raise CommandError("Refusing to create demo accounts with production settings (use --force).")
         with scopes_disabled(), transaction.atomic():  # reviewed: a management command building all centers
             logins = self._seed()
+            ctx = DemoContext(
+                centers={c.slug: c for c in Center.objects.filter(slug__in=[row[0] for row in CENTERS])},
+                users={u.username: u for u in get_user_model().objects.filter(
+                    username__in=[entry["username"] for entry in logins])},
+                organizations={o.code: o for o in Organization.objects.all()},
+                province=Province.objects.get(name=PROVINCE),
+                logins=logins,
+                password_hash=make_password(DEMO_PASSWORD),
+            )
+            for area in DEMO_AREAS:
+                importlib.import_module(f"centers.demo.{area}").seed(ctx)
         path = settings.DATA_DIR / "demo-users.json"
         path.write_text(json.dumps(logins, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.stdout.write(f"Demo data ready: {len(CENTERS)} centers, {len(logins)} logins listed in {path}")

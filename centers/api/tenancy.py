@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from . import access
-from .models import BoardRole, Center, County, Organization, Province, TrusteeAppointment
+from centers import access
+from centers.models import BoardRole, Center, County, Organization, Province, TrusteeAppointment
 
 
 class TenantViewSetMixin:

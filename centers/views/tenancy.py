@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import access, selectors
-from .models import BoardRole
+from centers import access, selectors
+from centers.models import BoardRole
 
 
 def staff_page(view):

@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Center, TrusteeAppointment
+from centers.models import Center, TrusteeAppointment
 
 
 @transaction.atomic
@@ -21,7 +21,7 @@ def appointment_create(*, center: Center, user, role: str, starts_on: datetime.d
                                      starts_on=starts_on or timezone.localdate())
     appointment.full_clean()
     appointment.save()
-    from .tasks import notify_appointment
+    from centers.tasks import notify_appointment
 
     notify_appointment.enqueue(center_id=center.pk, appointment_id=appointment.pk)
     return appointment

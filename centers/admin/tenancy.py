@@ -1,8 +1,7 @@
 from django.contrib import admin
 
+from centers.models import Center, County, Organization, Province, SupervisorAssignment, TrusteeAppointment
 from core.admin_base import SupervisorModelAdmin
-
-from .models import Center, County, Organization, Province, SupervisorAssignment, TrusteeAppointment
 
 
 @admin.register(Province)

@@ -3,9 +3,8 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from centers.models import TrusteeAppointment
 from core.tasks import TenantTask
-
-from .models import TrusteeAppointment
 
 
 @shared_task(base=TenantTask, bind=True)

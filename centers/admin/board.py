@@ -1,0 +1,1 @@
+"""Admin of the board area (filled by issue 3)."""

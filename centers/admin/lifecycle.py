@@ -1,0 +1,1 @@
+"""Admin of the lifecycle area (filled by issue 3)."""

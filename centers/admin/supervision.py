@@ -1,0 +1,1 @@
+"""Admin of the supervision area (filled by issue 3)."""

@@ -1,0 +1,5 @@
+"""API of the supervision area (filled by issue 3)."""
+
+
+def register(router):
+    """Puts this area's viewsets on the API router."""

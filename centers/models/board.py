@@ -1,0 +1,1 @@
+"""Models of the board area (filled by issue 3)."""

@@ -1,0 +1,1 @@
+"""Models of the lifecycle area (filled by issue 3)."""

@@ -1,0 +1,1 @@
+"""Services of the board area (filled by issue 3)."""

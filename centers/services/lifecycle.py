@@ -1,0 +1,1 @@
+"""Services of the lifecycle area (filled by issue 3)."""

@@ -1,0 +1,1 @@
+"""Services of the supervision area (filled by issue 3)."""

@@ -1,0 +1,1 @@
+"""Tasks of the board area (filled by issue 3)."""

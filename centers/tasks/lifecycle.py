@@ -1,0 +1,1 @@
+"""Tasks of the lifecycle area (filled by issue 3)."""

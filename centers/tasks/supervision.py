@@ -1,0 +1,1 @@
+"""Tasks of the supervision area (filled by issue 3)."""

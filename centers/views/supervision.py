@@ -1,0 +1,3 @@
+"""Trustee pages of the supervision area (filled by issue 3)."""
+
+urlpatterns: list = []
