@@ -16,6 +16,22 @@ class PortalAdminSite(OTPAdminSite):
     site_title = _("Charity centers supervision")
     index_title = _("Supervision dashboard")
 
+    def get_urls(self):
+        from django.urls import path
+
+        return [path("approvals/", self.admin_view(self.approvals_view), name="approvals"), *super().get_urls()]
+
+    def approvals_view(self, request):
+        """The supervisor's approval queue: every pending decision of their region, overdue first."""
+        from django.template.response import TemplateResponse
+
+        from centers.admin import approval_items
+
+        items = approval_items(request.actor)
+        context = {**self.each_context(request), "title": _("Approval queue"), "items": items,
+                   "overdue_count": sum(1 for item in items if item["overdue"])}
+        return TemplateResponse(request, "admin/approvals.html", context)
+
     def login(self, request, extra_context=None):
         target = request.GET.get("next") or reverse("admin:index")
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")
