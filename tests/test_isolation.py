@@ -68,6 +68,21 @@ class Worlds:
         self.foreign_kwargs = {"center_slug": self.theirs.slug}
         # API basename -> the foreign object's pk, for each tenant endpoint.
         self.foreign_api_objects = {"center": self.theirs.pk, "appointment": self.foreign_appointment.pk}
+        # lifecycle
+        import datetime
+
+        from centers.models import CenterTransition, License
+
+        with scopes_disabled():
+            foreign_license = License.objects.create(center=self.theirs, activity_code="RC-SECRET-1",
+                                                     valid_from=datetime.date(2025, 3, 21),
+                                                     valid_until=datetime.date(2027, 3, 20))
+            foreign_transition = CenterTransition.objects.create(center=self.theirs, name="license",
+                                                                 from_status="review", to_status="licensed",
+                                                                 reason="دلیل‌محرمانه")
+        self.foreign_api_objects.update({"license": foreign_license.pk, "center-transition": foreign_transition.pk,
+                                         "center-lifecycle": self.theirs.pk})
+        self.secrets += ["RC-SECRET-1", "دلیل‌محرمانه"]
 
 
 @pytest.fixture

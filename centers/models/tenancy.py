@@ -106,6 +106,18 @@ class Center(models.Model):
     host_place_name = models.CharField(_("name of the host place"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.APPLICATION)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The profile (seed 002): set by the board through centers.services.lifecycle.center_profile_update.
+    activity_code = models.CharField(_("activity code"), max_length=32, unique=True, null=True, blank=True,
+                                     help_text=_("Assigned by the supervising organisation with the first license."))
+    address = models.TextField(_("address"), blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    phone = models.CharField(_("landline phone"), max_length=11, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, blank=True)
+    iban = models.CharField(_("bank account (sheba)"), max_length=26, blank=True,
+                            help_text=_("The center's one permitted account, at the designated bank."))
+    activity_area = models.JSONField(_("activity area"), null=True, blank=True,
+                                     help_text=_("A GeoJSON Polygon (longitude, latitude)."))
+    activity_area_description = models.TextField(_("description of the activity area"), blank=True)
 
     objects = ScopedManager(center="pk")
 
