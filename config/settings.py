@@ -251,6 +251,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "DEFAULT_GENERATOR_CLASS": "core.schema.SchemaGenerator",
+    # One name per choice set that several fields share (drf-spectacular warns otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "CenterStatusEnum": "centers.models.tenancy.Center.Status",
+        "AppointmentStatusEnum": "centers.models.tenancy.TrusteeAppointment.Status",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }
 

@@ -11,8 +11,6 @@ from centers.services.lifecycle import _activity_code, designated_bank_codes, ja
 from core.validators import iban_from_bban
 
 S = Center.Status
-# Demo centers moved to the statuses the province list lacks (seed_demo gives them "licensed").
-EXTRA_STATUSES = {"kashan-school": S.REVOKED, "isf-seyyed": S.DISSOLVED}
 # (lon, lat) of each demo center's neighbourhood.
 PLACES = {
     "isf-jame": (51.685, 32.668), "isf-hakim": (51.680, 32.662), "isf-seyyed": (51.655, 32.655),
@@ -54,7 +52,6 @@ def seed(ctx):
     supervisor = ctx.users.get("isfahan-relief-supervisor")
     bank = designated_bank_codes()[0]
     for index, (slug, center) in enumerate(sorted(ctx.centers.items())):
-        center.status = EXTRA_STATUSES.get(slug, center.status)
         lon, lat = PLACES.get(slug, (51.67, 32.65))
         center.address = f"{center.county.name}، {center.host_place_name}"
         center.postal_code = f"81{'3456789'[index % 7]}{'13'[index % 2]}5{index + 10000:05d}"

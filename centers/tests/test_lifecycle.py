@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 
 from centers import access
@@ -18,6 +18,13 @@ from centers.tasks.lifecycle import license_expiry_scan
 from core.validators import iban_from_bban
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source of the errors; the Persian ones are checked by the translation test."""
+    with translation.override("en"):
+        yield
 S = Center.Status
 TODAY = timezone.localdate()
 

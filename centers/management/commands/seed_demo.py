@@ -42,7 +42,7 @@ START = datetime.date(2024, 3, 20)  # 1 Farvardin 1403
 CENTERS = [
     ("isf-jame", "مرکز نیکوکاری مسجد جامع", "relief_committee", "اصفهان", "mosque", "مسجد جامع عتیق", "licensed"),
     ("isf-hakim", "مرکز نیکوکاری مسجد حکیم", "relief_committee", "اصفهان", "mosque", "مسجد حکیم", "licensed"),
-    ("isf-seyyed", "مرکز نیکوکاری مسجد سید", "relief_committee", "اصفهان", "mosque", "مسجد سید", "licensed"),
+    ("isf-seyyed", "مرکز نیکوکاری مسجد سید", "relief_committee", "اصفهان", "mosque", "مسجد سید", "dissolved"),
     ("isf-university", "مرکز نیکوکاری دانشگاه اصفهان", "relief_committee", "اصفهان", "university",
      "دانشگاه اصفهان", "licensed"),
     ("isf-zeinabieh", "مرکز نیکوکاری حسینیه زینبیه", "relief_committee", "اصفهان", "mosque", "حسینیه زینبیه",
@@ -50,7 +50,7 @@ CENTERS = [
     ("kashan-agha-bozorg", "مرکز نیکوکاری مسجد آقابزرگ", "relief_committee", "کاشان", "mosque",
      "مسجد آقابزرگ", "licensed"),
     ("kashan-school", "مرکز نیکوکاری دبیرستان امیرکبیر", "relief_committee", "کاشان", "school",
-     "دبیرستان امیرکبیر", "licensed"),
+     "دبیرستان امیرکبیر", "revoked"),
     ("najafabad-jame", "مرکز نیکوکاری مسجد جامع نجف‌آباد", "relief_committee", "نجف آباد", "mosque",
      "مسجد جامع نجف‌آباد", "licensed"),
     ("najafabad-clinic", "مرکز نیکوکاری درمانگاه امام رضا", "relief_committee", "نجف آباد", "clinic",
