@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -13,7 +14,6 @@ from centers import access
 from centers.models import (
     BoardChangeRequest,
     BoardChangeStep,
-    BoardRole,
     Center,
     Network,
     TrusteeAppointment,
@@ -27,8 +27,8 @@ from .tenancy import TenantViewSetMixin
 class StepSerializer(serializers.ModelSerializer):
     user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.filter(is_active=True),
                                               required=False, allow_null=True)
-    from_role = serializers.ChoiceField(choices=BoardRole.choices, required=False, allow_null=True,
-                                        write_only=True)
+    # The service checks it is a board role (a second enum of the same choices would confuse the schema).
+    from_role = serializers.CharField(required=False, allow_null=True, write_only=True, max_length=32)
     target = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
@@ -39,6 +39,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 class BoardChangeRequestSerializer(serializers.ModelSerializer):
     center = serializers.IntegerField(source="center_id")
+    status = serializers.CharField(read_only=True, help_text=_("draft, submitted, approved, rejected or withdrawn"))
     steps = StepSerializer(many=True)
 
     class Meta:
@@ -55,7 +56,7 @@ class DecisionSerializer(serializers.Serializer):
 
 class BoardChangeRequestFilter(django_filters.FilterSet):
     center = django_filters.NumberFilter(field_name="center_id")
-    status = django_filters.ChoiceFilter(choices=BoardChangeRequest.Status.choices)
+    status = django_filters.CharFilter(help_text=_("draft, submitted, approved, rejected or withdrawn"))
 
     class Meta:
         model = BoardChangeRequest
@@ -155,7 +156,7 @@ class VolunteerViewSet(TenantViewSetMixin, mixins.CreateModelMixin, mixins.Updat
 class LetterSerializer(serializers.ModelSerializer):
     class Meta:
         model = TrusteeAppointment
-        fields = ["id", "center", "role", "user", "letter_number", "starts_on", "status"]
+        fields = ["id", "center", "role", "user", "letter_number", "starts_on"]
 
 
 class AppointmentLetterViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from centers.management.commands.seed_demo import DEMO_PASSWORD
 from centers.models import (
     BoardChangeRequest,
     BoardChangeStep,
@@ -16,7 +17,6 @@ from centers.models import (
     TrusteeAppointment,
     Volunteer,
 )
-from centers.management.commands.seed_demo import DEMO_PASSWORD
 from centers.services import board as services
 
 CENTERS = ["isf-jame", "isf-hakim", "kashan-agha-bozorg", "najafabad-jame"]
@@ -59,6 +59,9 @@ def seed(ctx):
         for appointment in TrusteeAppointment.objects.filter(center=center, status="active").select_related("user"):
             PersonFile.objects.get_or_create(center=center, user=appointment.user, defaults={
                 "networks": [Network.PARTICIPATION]})
+        officer_name = f"{slug}-public-relations-officer"
+        ctx.logins.append({"username": officer_name, "password": DEMO_PASSWORD,
+                           "role": str(BoardRole.PUBLIC_RELATIONS_OFFICER), "center_slug": slug})
         if BoardChangeRequest.objects.filter(center=center).exists():
             continue
         chair = TrusteeAppointment.objects.get(center=center, role=BoardRole.CHAIR, status="active").user
@@ -68,7 +71,7 @@ def seed(ctx):
         approved = BoardChangeRequest.objects.create(
             center=center, requested_by=chair, status=BoardChangeRequest.Status.SUBMITTED, submitted_at=now,
             reason="گسترش اطلاع‌رسانی فعالیت‌های مرکز")
-        officer = _user(ctx, f"{slug}-public-relations-officer", "امیر", "توکلی")
+        officer = _user(ctx, officer_name, "امیر", "توکلی")
         BoardChangeStep.objects.create(center=center, request=approved, position=1, kind="add",
                                        role=BoardRole.PUBLIC_RELATIONS_OFFICER, user=officer)
         services.BoardChangeManager(approved).commit()
@@ -76,8 +79,6 @@ def seed(ctx):
         BoardChangeRequest.objects.filter(pk=approved.pk).update(
             status=BoardChangeRequest.Status.APPROVED, decided_by=supervisor, decided_at=now,
             decision_note="با توجه به نیاز مرکز موافقت می‌شود.")
-        ctx.logins.append({"username": officer.username, "password": DEMO_PASSWORD,
-                           "role": BoardRole.PUBLIC_RELATIONS_OFFICER, "center_slug": slug})
         # Rejected: adding a housing officer without a clear plan.
         rejected = BoardChangeRequest.objects.create(
             center=center, requested_by=chair, status=BoardChangeRequest.Status.REJECTED, submitted_at=now,
