@@ -184,6 +184,17 @@ class TrusteeAppointment(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The board area (issue 3): who proposed it, the change request that made it, the letter (حکم) number
+    # (unique per center, numbered per Jalali year) and why it ended.
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("appointed by"))
+    change_request = models.ForeignKey("centers.BoardChangeRequest", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="appointments",
+                                       verbose_name=_("board change request"))
+    letter_number = models.CharField(_("letter number"), max_length=40, blank=True)
+    letter_year = models.PositiveSmallIntegerField(_("letter year"), null=True, blank=True)
+    letter_seq = models.PositiveIntegerField(_("letter sequence"), null=True, blank=True)
+    end_reason = models.CharField(_("reason the appointment ended"), max_length=300, blank=True)
 
     objects = ScopedManager(center="center")
 
@@ -197,6 +208,8 @@ class TrusteeAppointment(models.Model):
                                     name="one_active_holder_per_role"),
             models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                                    name="appointment_ends_after_it_starts"),
+            models.UniqueConstraint(fields=["center", "letter_year", "letter_seq"],
+                                    condition=Q(letter_seq__isnull=False), name="one_letter_number_per_center"),
         ]
         indexes = [models.Index(fields=["user", "status"])]
 
