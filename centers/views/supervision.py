@@ -44,7 +44,7 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Meeting.Kind.choices)
     attendees = forms.ModelMultipleChoiceField(label=_("Board members present"), required=False,
-                                               queryset=TrusteeAppointment.objects.none(),
+                                               queryset=None,
                                                widget=forms.CheckboxSelectMultiple)
     guests = forms.CharField(label=_("Guests"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("One name per line."))
