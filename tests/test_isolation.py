@@ -25,7 +25,7 @@ SKIPPED_PREFIXES = ("admin:", "api-", "set_language", "javascript-catalog", "cor
 SKIPPED_ROUTES = ("api/", "admin/", "static/", "media/")
 
 # URL keywords that do not name a tenant object, with a harmless value.
-NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password"}
+NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password", "tracking_code": "NOSUCHCODE"}
 
 
 def _walk(resolvers, prefix="", namespace=""):
@@ -68,6 +68,17 @@ class Worlds:
         self.foreign_kwargs = {"center_slug": self.theirs.slug}
         # API basename -> the foreign object's pk, for each tenant endpoint.
         self.foreign_api_objects = {"center": self.theirs.pk, "appointment": self.foreign_appointment.pk}
+        # URL keyword -> the insider's own value (their center's objects), for the insider's walk.
+        self.own_kwargs = {"center_slug": self.mine.slug}
+        # supervision
+        from centers.tests.supervision_objects import supervision_objects
+
+        own = supervision_objects(self.mine, self.insider)
+        foreign = supervision_objects(self.theirs, self.foreign_trustee)
+        self.own_kwargs.update(own.url_kwargs)
+        self.foreign_kwargs.update(foreign.url_kwargs)
+        self.foreign_api_objects.update(foreign.api_objects)
+        self.secrets += foreign.secrets
 
 
 @pytest.fixture
@@ -126,8 +137,7 @@ def test_insider_reaches_their_own_centers_views(client, worlds):
     for name, _route, kwargs in portal_views():
         login(client, worlds.insider)
         if kwargs & set(worlds.foreign_kwargs):
-            url = reverse(name, kwargs={k: worlds.mine.slug if k == "center_slug" else NEUTRAL_KWARGS.get(k)
-                                        for k in kwargs})
+            url = reverse(name, kwargs={k: worlds.own_kwargs.get(k, NEUTRAL_KWARGS.get(k)) for k in kwargs})
             assert client.get(url).status_code == 200, url
 
 

@@ -110,7 +110,7 @@ class DocumentDestructionRequestAdmin(SupervisorModelAdmin):
 
 # --- Inspections -------------------------------------------------------------------------------------------
 
-class InspectionForm(forms.ModelForm):
+class _InspectionForm(forms.ModelForm):
     """The inspection with one question per checklist item (stored as ``answers``)."""
 
     # Declared, with its queryset set per request: a generated field would query the scoped manager at import.
@@ -124,13 +124,18 @@ class InspectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         ids = sorted(actor.supervised_center_ids) if actor is not None else []
         self.fields["center"].queryset = Center.objects.filter(pk__in=ids)
-        for item in CHECKLIST:
-            self.fields[f"item_{item.code}"] = forms.ChoiceField(
-                label=item.label, choices=Answer.choices, widget=forms.RadioSelect,
-                initial=self.instance.answers.get(item.code, Answer.NO) if self.instance.pk else None)
+        if self.instance.pk:
+            for item in CHECKLIST:
+                self.initial[f"item_{item.code}"] = self.instance.answers.get(item.code, Answer.NO)
 
     def answers(self) -> dict[str, str]:
         return {item.code: self.cleaned_data[f"item_{item.code}"] for item in CHECKLIST}
+
+
+# One declared question per checklist item (declared, so the admin's fieldsets may name them).
+InspectionForm = type("InspectionForm", (_InspectionForm,), {
+    f"item_{item.code}": forms.ChoiceField(label=item.label, choices=Answer.choices, widget=forms.RadioSelect)
+    for item in CHECKLIST})
 
 
 class FollowUpInline(admin.TabularInline):

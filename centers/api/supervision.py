@@ -244,7 +244,7 @@ class DestructionRequestViewSet(TenantViewSetMixin, mixins.CreateModelMixin, vie
         body = DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decided = _call(lambda: decide(actor=request.actor, request=obj, note=body.validated_data["note"]))
-        return Response(self.get_serializer(decided).data)
+        return Response(DestructionRequestSerializer(decided).data)
 
     @action(detail=True, methods=["post"], serializer_class=DecideSerializer)
     def approve(self, request, pk=None):

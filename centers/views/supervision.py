@@ -6,14 +6,17 @@ object is a 404 like a missing one. The two public pages read or write exactly o
 services (their reviewed ``scopes_disabled`` blocks) and show nothing else of any center.
 """
 
+import mimetypes
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -106,6 +109,18 @@ def _apply(form, call):
         return None
 
 
+def _download(file) -> HttpResponse:
+    """The file as an attachment. Read whole (at most 10 MB) so the stored file is closed at once."""
+    with file.open("rb") as handle:
+        content = handle.read()
+    name = file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- Meetings --------------------------------------------------------------------------------------------
 
 @require_GET
@@ -157,8 +172,7 @@ def meeting_detail(request, center_slug, meeting_pk):
 def meeting_attachment(request, center_slug, attachment_pk):
     center = access.center_by_slug(request.actor, center_slug)
     attachment = get_object_or_404(MeetingAttachment, center=center, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True,
-                        filename=attachment.file.name.rsplit("/", 1)[-1])
+    return _download(attachment.file)
 
 
 # --- Documents -------------------------------------------------------------------------------------------
@@ -198,8 +212,7 @@ def document_file(request, center_slug, document_pk):
     document = get_object_or_404(ArchivedDocument, center=center, pk=document_pk)
     if document.is_destroyed or not document.file:
         raise Http404
-    return FileResponse(document.file.open("rb"), as_attachment=True,
-                        filename=document.file.name.rsplit("/", 1)[-1])
+    return _download(document.file)
 
 
 @require_http_methods(["GET", "POST"])
