@@ -520,3 +520,20 @@ def test_permission_matrix(cast, action, who):
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     else:
         assert response.status_code == expected, response.content.decode()[:500]
+
+
+def test_demo_data_is_idempotent_and_covers_every_complaint_level(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    for _ in range(2):
+        call_command("seed_demo", stdout=StringIO())
+    with scopes_disabled():
+        assert Meeting.objects.count() == 4
+        assert sorted(Complaint.objects.values_list("level", flat=True)) == [1, 1, 2, 3]
+        assert Complaint.objects.filter(status="open", deadline__lt=timezone.now()).count() == 1
+        assert ArchivedDocument.objects.filter(destroyed_at__isnull=False).count() == 1
+        assert DocumentDestructionRequest.objects.filter(status="pending").count() == 1
+        assert Inspection.objects.count() == 2
