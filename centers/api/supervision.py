@@ -4,6 +4,7 @@ side). Writes go through the services, which ask the access module."""
 
 import django_filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -269,8 +270,11 @@ class InspectionViewSet(TenantViewSetMixin, mixins.CreateModelMixin, viewsets.Re
 
     def create(self, request, *args, **kwargs):
         # A center that is not the caller's at all is a 404, like any foreign object.
+        if not hasattr(request.data, "get"):
+            raise ApiValidationError({"detail": [_("Send an object.")]})
         center_id = str(request.data.get("center", ""))
-        center = Center.objects.filter(pk=int(center_id)).first() if center_id.isdigit() else None
+        valid_id = center_id.isascii() and center_id.isdigit() and len(center_id) < 16
+        center = Center.objects.filter(pk=int(center_id)).first() if valid_id else None
         access.require(request.actor, access.Action.SUPERVISE, center)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
