@@ -25,7 +25,7 @@ SKIPPED_PREFIXES = ("admin:", "api-", "set_language", "javascript-catalog", "cor
 SKIPPED_ROUTES = ("api/", "admin/", "static/", "media/")
 
 # URL keywords that do not name a tenant object, with a harmless value.
-NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password"}
+NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password", "tracking_code": "NOSUCHCODE"}
 
 
 def _walk(resolvers, prefix="", namespace=""):
@@ -96,9 +96,20 @@ class Worlds:
         self.secrets += ["دلیل‌محرمانه", "داوطلب‌محرمانه", "سند‌محرمانه"]
         self.foreign_kwargs.update({"change_pk": change.pk, "appointment_pk": self.foreign_appointment.pk,
                                     "volunteer_pk": volunteer.pk, "file_pk": person_file.pk,
-                                    "document_pk": document.pk})
+                                    "person_document_pk": document.pk})
         self.foreign_api_objects.update({"board-change-request": change.pk, "volunteer": volunteer.pk,
                                          "appointment-letter": self.foreign_appointment.pk})
+        # URL keyword -> the insider's own value (their center's objects), for the insider's walk.
+        self.own_kwargs = {"center_slug": self.mine.slug}
+        # supervision
+        from centers.tests.supervision_objects import supervision_objects
+
+        own = supervision_objects(self.mine, self.insider)
+        foreign = supervision_objects(self.theirs, self.foreign_trustee)
+        self.own_kwargs.update(own.url_kwargs)
+        self.foreign_kwargs.update(foreign.url_kwargs)
+        self.foreign_api_objects.update(foreign.api_objects)
+        self.secrets += foreign.secrets
 
 
 @pytest.fixture
@@ -156,10 +167,10 @@ def test_anonymous_visitor_gets_404_or_the_login_page_everywhere(client, worlds)
 def test_insider_reaches_their_own_centers_views(client, worlds):
     for name, _route, kwargs in portal_views():
         login(client, worlds.insider)
-        # Pages of one object inside the center (a request, a volunteer...) are tested by their own area.
-        if kwargs & set(worlds.foreign_kwargs) and kwargs <= {"center_slug", *NEUTRAL_KWARGS}:
-            url = reverse(name, kwargs={k: worlds.mine.slug if k == "center_slug" else NEUTRAL_KWARGS.get(k)
-                                        for k in kwargs})
+        # Pages of one object inside the center need the insider's own object: areas that register one in
+        # own_kwargs get this walk; the others test their object pages in their own modules.
+        if kwargs & set(worlds.foreign_kwargs) and kwargs <= {*worlds.own_kwargs, *NEUTRAL_KWARGS}:
+            url = reverse(name, kwargs={k: worlds.own_kwargs.get(k, NEUTRAL_KWARGS.get(k)) for k in kwargs})
             assert client.get(url).status_code == 200, url
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
 
@@ -19,6 +20,13 @@ from centers.services.board import StepSpec
 from conftest import login
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English source of the errors; the Persian ones are checked by the translation test."""
+    with translation.override("en"):
+        yield
 ACTORS = ["chair", "vice_chair", "finance_officer", "volunteer", "county_supervisor", "foreign_supervisor",
           "anonymous"]
 
@@ -342,7 +350,7 @@ def test_person_file_accepts_a_pdf_and_refuses_other_files(client, b, settings, 
     assert person_file.mobile == "09121112233"
     assert document.file.name.startswith(f"centers/{b.center.pk}/people/")
     download = client.get(reverse("centers:person-document", kwargs={
-        "center_slug": b.center.slug, "file_pk": person_file.pk, "document_pk": document.pk}))
+        "center_slug": b.center.slug, "file_pk": person_file.pk, "person_document_pk": document.pk}))
     assert download.status_code == 200
     assert download.content.startswith(b"%PDF")
     login(client, b.finance_officer)  # no MANAGE_VOLUNTEERS

@@ -316,10 +316,10 @@ def person_file(request, center_slug, file_pk):
 
 @require_GET
 @staff_page
-def person_document(request, center_slug, file_pk, document_pk):
+def person_document(request, center_slug, file_pk, person_document_pk):
     center = access.center_by_slug(request.actor, center_slug)
     pf = _person_file(request.actor, center, file_pk)
-    document = PersonDocument.objects.filter(pk=document_pk, person_file=pf).first()
+    document = PersonDocument.objects.filter(pk=person_document_pk, person_file=pf).first()
     if document is None:
         raise Http404
     with document.file.open("rb") as handle:  # at most 5 MB (the model's validator)
@@ -342,5 +342,5 @@ urlpatterns = [
     path(prefix + "volunteers/new/", volunteer_edit, name="volunteer-new"),
     path(prefix + "volunteers/<int:volunteer_pk>/", volunteer_edit, name="volunteer-edit"),
     path(prefix + "people/<int:file_pk>/", person_file, name="person-file"),
-    path(prefix + "people/<int:file_pk>/documents/<int:document_pk>/", person_document, name="person-document"),
+    path(prefix + "people/<int:file_pk>/documents/<int:person_document_pk>/", person_document, name="person-document"),
 ]
