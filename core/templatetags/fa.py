@@ -95,3 +95,11 @@ def rial(value):
 def join_list(values):
     """Joins a list with the language's comma: «الف، ب» in Persian, "a, b" in English."""
     return _(", ").join(str(v) for v in values)
+
+
+@register.filter
+def area_map(geometry, label=""):
+    """Draws a GeoJSON polygon (a center's activity area) as inline SVG."""
+    from core.svg import polygon_svg
+
+    return polygon_svg(geometry, label=str(label))

@@ -126,3 +126,18 @@ def test_rial_amounts_have_persian_digits_and_separators():
         assert _render("{{ n|rial }}", n=12500000) == "۱۲٬۵۰۰٬۰۰۰ ریال"
     with translation.override("en"):
         assert _render("{{ n|number }}", n=-1500) == "-1,500"
+
+
+def test_area_map_draws_the_polygon_to_fit_with_north_up():
+    from core.svg import polygon_svg
+
+    square = {"type": "Polygon", "coordinates": [[[51.0, 32.0], [51.1, 32.0], [51.1, 32.1], [51.0, 32.1],
+                                                  [51.0, 32.0]]]}
+    svg = str(polygon_svg(square, width=200, height=200, label="<محله>"))
+    assert svg.startswith("<svg") and "&lt;محله&gt;" in svg
+    points = [tuple(map(float, p.split(","))) for p in re.findall(r"[\d.]+,[\d.]+", svg.split(' d="')[1])]
+    assert all(0 <= x <= 200 and 0 <= y <= 200 for x, y in points)
+    # The first corner is the south-west one: drawn at the bottom (larger y) and left (smaller x).
+    (x0, y0), (x1, _y1), (_x2, y2) = points[0], points[1], points[2]
+    assert x1 > x0 and y2 < y0
+    assert str(polygon_svg(None)) == "" and str(polygon_svg({"type": "Point"})) == ""
