@@ -5,6 +5,7 @@ side). Writes go through the services, which ask the access module."""
 import django_filters
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -50,6 +51,26 @@ class MeetingSerializer(serializers.ModelSerializer):
         model = Meeting
         fields = ["id", "center", "reference", "jalali_year", "number", "held_on", "place", "kind", "minutes",
                   "attendees", "guests", "decisions", "created_at"]
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=2000)
+    amount = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10**15,
+                                      help_text=_("In rials"))
+
+
+class MeetingRecordSerializer(serializers.Serializer):
+    """What recording a meeting takes; the answer is the recorded meeting."""
+
+    center = serializers.IntegerField()
+    held_on = serializers.DateField()
+    place = serializers.CharField(max_length=200, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=Meeting.Kind.choices)
+    minutes = serializers.CharField(max_length=20000)
+    attendees = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+                                      help_text=_("Ids of the center's board appointments present"))
+    guests = serializers.CharField(max_length=500, allow_blank=True, default="")
+    decisions = DecisionInputSerializer(many=True, required=False, default=list)
 
 
 class DocumentSerializer(serializers.ModelSerializer):
@@ -185,11 +206,25 @@ class ComplaintFilter(CenterFilter):
 
 
 class MeetingViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """Board meetings with their decisions (recorded through the board's pages)."""
+    """Board meetings with their decisions; board members who keep the minutes may record one."""
 
     model = Meeting
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
+
+    @extend_schema(request=MeetingRecordSerializer, responses={201: MeetingSerializer})
+    def create(self, request, *args, **kwargs):
+        body = MeetingRecordSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        center = Center.objects.filter(pk=data["center"]).first()
+        access.require(request.actor, access.Action.VIEW, center)
+        meeting = _call(lambda: services.meeting_record(
+            actor=request.actor, center=center, held_on=data["held_on"], place=data["place"], kind=data["kind"],
+            minutes=data["minutes"], attendee_ids=data["attendees"], guests=data["guests"],
+            decisions=[services.DecisionInput(text=d["text"], amount=d.get("amount")) for d in data["decisions"]],
+        ))
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     def tenant_queryset(self):
         return Meeting.objects.prefetch_related("decisions__meeting", "attendees").order_by("-held_on", "-number")
