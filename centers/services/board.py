@@ -369,6 +369,7 @@ def appointment_letter_issue(*, actor: access.Actor, appointment: TrusteeAppoint
 def appointment_letter_render(*, appointment: TrusteeAppointment) -> tuple[str, str, bytes]:
     """The appointment letter as a Persian, right-to-left PDF: ``(filename, content_type, bytes)``."""
     from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from core.digits import to_persian_digits
 
@@ -398,7 +399,10 @@ def appointment_letter_render(*, appointment: TrusteeAppointment) -> tuple[str, 
         }
         html = render_to_string("centers/board/letter.html", context)
         css = render_to_string("centers/board/letter.css", context)
-    pdf = HTML(string=html, base_url=str(fonts)).write_pdf(stylesheets=[CSS(string=css)])
+    # @font-face rules only take effect through a FontConfiguration shared by the stylesheet and the render.
+    font_config = FontConfiguration()
+    pdf = HTML(string=html, base_url=str(fonts)).write_pdf(
+        stylesheets=[CSS(string=css, font_config=font_config)], font_config=font_config)
     filename = f"appointment-letter-{appointment.letter_number.replace('/', '-') or appointment.pk}.pdf"
     return filename, "application/pdf", pdf
 

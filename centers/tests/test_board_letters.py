@@ -49,6 +49,9 @@ def test_letter_names_the_appointee_and_role_and_lists_the_duties(world, tmp_pat
         duty = services.role_duties(BoardRole.FINANCE_OFFICER)[0]
     assert _words_present(text, " ".join(duty.split()[:4]))
     assert _words_present(text, "حسن موسوی")  # the chair issues it
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "letter.pdf")], check=True, capture_output=True,
+                           text=True).stdout
+    assert "Vazirmatn" in fonts, f"the letter must be set in the portal's Persian font:\n{fonts}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (tmp_path / "letter.pdf").write_bytes(content)
     subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / "letter.pdf"),
