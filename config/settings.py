@@ -255,6 +255,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CenterStatusEnum": "centers.models.tenancy.Center.Status",
         "AppointmentStatusEnum": "centers.models.tenancy.TrusteeAppointment.Status",
+        "CenterKindEnum": "centers.models.tenancy.Center.Kind",
+        "BoardChangeStepKindEnum": "centers.models.board.BoardChangeStep.Kind",
+        "LicenseKindEnum": "centers.models.lifecycle.License.Kind",
+        "MeetingKindEnum": "centers.models.supervision.Meeting.Kind",
+        "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
+        "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }
