@@ -21,7 +21,7 @@ from centers.models import (
 )
 from centers.services import board as services
 
-from .tenancy import TenantViewSetMixin
+from .tenancy import CenterFilter, TenantViewSetMixin
 
 
 class StepSerializer(serializers.ModelSerializer):
@@ -54,8 +54,7 @@ class DecisionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class BoardChangeRequestFilter(django_filters.FilterSet):
-    center = django_filters.NumberFilter(field_name="center_id")
+class BoardChangeRequestFilter(CenterFilter):
     status = django_filters.CharFilter(help_text=_("draft, submitted, approved, rejected or withdrawn"))
 
     class Meta:
@@ -110,8 +109,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
         fields = ["id", "center", "name", "gender", "mobile", "skills", "networks", "since", "active"]
 
 
-class VolunteerFilter(django_filters.FilterSet):
-    center = django_filters.NumberFilter(field_name="center_id")
+class VolunteerFilter(CenterFilter):
     active = django_filters.BooleanFilter()
 
     class Meta:

@@ -11,7 +11,7 @@ from centers import access
 from centers.models import Center, CenterTransition, License
 from centers.services import lifecycle as services
 
-from .tenancy import TenantViewSetMixin
+from .tenancy import CenterFilter, TenantViewSetMixin
 
 
 class LicenseSerializer(serializers.ModelSerializer):
@@ -55,14 +55,6 @@ class TransitionRequestSerializer(serializers.Serializer):
     valid_from = serializers.DateField(required=False)
     assets = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000,
                                    help_text=_("What became of the assets (dissolve)."))
-
-
-class CenterFilter(django_filters.FilterSet):
-    center = django_filters.NumberFilter(field_name="center_id")
-
-    class Meta:
-        model = License
-        fields: list[str] = []
 
 
 class TransitionFilter(CenterFilter):

@@ -25,7 +25,7 @@ from centers.models import (
 from centers.models.supervision import CHECKLIST_CODES, Answer
 from centers.services import supervision as services
 
-from .tenancy import TenantViewSetMixin
+from .tenancy import CenterFilter, TenantViewSetMixin
 
 
 def _call(fn):
@@ -141,10 +141,6 @@ class ComplaintSerializer(serializers.ModelSerializer):
 class ComplaintAnswerSerializer(serializers.Serializer):
     text = serializers.CharField()
     public = serializers.BooleanField(default=True)
-
-
-class CenterFilter(django_filters.FilterSet):
-    center = django_filters.NumberFilter(field_name="center_id")
 
 
 class MeetingFilter(CenterFilter):

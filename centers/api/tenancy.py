@@ -64,11 +64,15 @@ class TrusteeAppointmentSerializer(serializers.ModelSerializer):
         fields = ["id", "center", "user", "user_name", "role", "starts_on", "ends_on", "status"]
 
 
-class AppointmentFilter(django_filters.FilterSet):
-    # A plain number, not a choice among centers: the choices would be a query outside any scope when the
-    # schema is generated, and "not one of your centers" must look like "no such center" anyway.
-    # Every filter is declared: generated ones would query the scoped manager when this module is imported.
+class CenterFilter(django_filters.FilterSet):
+    """``?center=<id>`` for every tenant endpoint: a plain number, not a choice among centers (the choices
+    would be a query outside any scope at import time, and "not one of yours" must look like "no such
+    center" anyway). Area filtersets extend it and declare every filter explicitly, for the same reason."""
+
     center = django_filters.NumberFilter(field_name="center_id")
+
+
+class AppointmentFilter(CenterFilter):
     role = django_filters.ChoiceFilter(choices=BoardRole.choices)
     status = django_filters.ChoiceFilter(choices=TrusteeAppointment.Status.choices)
 
