@@ -60,6 +60,8 @@ def _check_lines(center: Center, lines: list[Line]) -> None:
         if account.center_id != center.pk:
             raise ValidationError(_("Every account of a transaction must belong to its center."),
                                   code="wrong_center")
+    if len({account.pk for account, _amount in lines}) != len(lines):
+        raise ValidationError(_("Each account may appear only once in a transaction."), code="repeated_account")
     if sum(amount for _account, amount in lines) != 0:
         raise ValidationError(_("The transaction is unbalanced: its lines must sum to zero."), code="unbalanced")
     purposes = {a.purpose_id: a.purpose for a, _amount in lines if a.purpose_id}
