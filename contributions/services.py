@@ -13,7 +13,9 @@ Rules enforced here (and, for the arithmetic ones, again by PostgreSQL triggers)
 - spending general money needs an approval recorded against a board decision (``approval_reference``);
 - a reference posts exactly once: ``cash_received`` with a known reference returns the existing transaction;
 - a transaction is reversed at most once, and a reversal is never itself reversed (post the original again
-  instead): the chain stays one step long and easy to audit.
+  instead): the chain stays one step long and easy to audit. A reversal is exempt from the purpose rule (it
+  restores the state before a mistake, e.g. general money moved to the zakat fund by error goes back), but
+  not from the fund rule: a reversal that would take a fund below zero is refused.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ def account_for(center: Center, kind: str, purpose: Purpose | str | None = None)
     return account
 
 
-def _check_lines(center: Center, lines: list[Line]) -> None:
+def _check_lines(center: Center, lines: list[Line], *, reversal: bool = False) -> None:
     if len(lines) < 2:
         raise ValidationError(_("A transaction needs at least two lines."), code="too_few_lines")
     for account, amount in lines:
@@ -64,6 +66,8 @@ def _check_lines(center: Center, lines: list[Line]) -> None:
         raise ValidationError(_("Each account may appear only once in a transaction."), code="repeated_account")
     if sum(amount for _account, amount in lines) != 0:
         raise ValidationError(_("The transaction is unbalanced: its lines must sum to zero."), code="unbalanced")
+    if reversal:
+        return  # a reversal restores the state before a mistake: the purpose rule judged the original
     purposes = {a.purpose_id: a.purpose for a, _amount in lines if a.purpose_id}
     debited_restricted = {a.purpose_id for a, amount in lines
                           if a.kind == Account.Kind.FUND and amount < 0 and purposes[a.purpose_id].restricted}
@@ -97,7 +101,7 @@ def transaction_post(*, center: Center, lines: list[Line], occurred_on: datetime
                      ) -> LedgerTransaction:
     """Posts one balanced transaction, or refuses it (ValidationError) and records nothing."""
     require_center_can_operate(center)
-    _check_lines(center, lines)
+    _check_lines(center, lines, reversal=reverses is not None)
     if reference and LedgerTransaction.objects.filter(reference=reference).exists():
         raise ValidationError(_("A transaction with this reference has already been posted."),
                               code="duplicate_reference")

@@ -110,6 +110,17 @@ def test_reversal_mirrors_the_original_once(in_scope):
     assert error.value.code == "reverse_reversal"
 
 
+def test_a_mistaken_transfer_to_a_restricted_fund_can_be_reversed(in_scope):
+    receive(in_scope, 1000, purpose="general")
+    general = services.account_for(in_scope, Account.Kind.FUND, "general")
+    zakat = services.account_for(in_scope, Account.Kind.FUND, "zakat")
+    mistake = services.transaction_post(center=in_scope, lines=[(general, -400), (zakat, 400)], occurred_on=TODAY)
+    services.transaction_reverse(transaction=mistake)
+    balances = services.fund_balances(center=in_scope)
+    assert (balances["general"], balances["zakat"]) == (1000, 0)
+    immediate()
+
+
 def test_reversing_a_receipt_already_spent_is_refused(in_scope):
     original = receive(in_scope, 1000)
     services.spend(center=in_scope, purpose="zakat", amount=600, aid_purpose="zakat", occurred_on=TODAY)
