@@ -1,0 +1,218 @@
+"""Ledger services: the only writers of ``LedgerTransaction`` and ``Posting`` (DESIGN §5).
+
+Sign convention (see ``contributions.models``): credit +, debit −. Funds are credited when money comes in
+and debited when it is spent; a fund never goes below zero. Every writer is keyword-only, atomic, and first
+asks ``require_center_can_operate`` (a center that cannot operate records nothing). Callers open the
+center's scope (django-scopes), as every request and ``TenantTask`` does.
+
+Rules enforced here (and, for the arithmetic ones, again by PostgreSQL triggers):
+
+- a transaction has two or more non-zero lines summing to zero, all on accounts of its center;
+- restricted money pays only for its own purpose: when a restricted fund of purpose P is debited, every fund
+  or aid account credited in the same transaction must be of purpose P;
+- spending general money needs an approval recorded against a board decision (``approval_reference``);
+- a reference posts exactly once: ``cash_received`` with a known reference returns the existing transaction;
+- a transaction is reversed at most once, and a reversal is never itself reversed (post the original again
+  instead): the chain stays one step long and easy to audit. A reversal is exempt from the purpose rule (it
+  restores the state before a mistake, e.g. general money moved to the zakat fund by error goes back), but
+  not from the fund rule: a reversal that would take a fund below zero is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from centers.models import Center
+from centers.services.lifecycle import require_center_can_operate
+from contributions.models import Account, LedgerTransaction, Posting, Purpose
+
+Line = tuple[Account, int]
+
+
+def _purpose(value: Purpose | str) -> Purpose:
+    if isinstance(value, Purpose):
+        return value
+    try:
+        return Purpose.objects.get(code=value)
+    except Purpose.DoesNotExist:
+        raise ValidationError(_("Unknown purpose “%(code)s”.") % {"code": value}, code="unknown_purpose") from None
+
+
+@transaction.atomic
+def account_for(center: Center, kind: str, purpose: Purpose | str | None = None) -> Account:
+    """The center's account of ``kind`` (and ``purpose`` for funds and aid), created on first use."""
+    purpose_obj = _purpose(purpose) if purpose is not None else None
+    if kind == Account.Kind.FUND and purpose_obj is None:
+        raise ValidationError(_("A fund needs a purpose."), code="fund_needs_purpose")
+    account, _created = Account.objects.get_or_create(center=center, kind=kind, purpose=purpose_obj)
+    return account
+
+
+def _check_lines(center: Center, lines: list[Line], *, reversal: bool = False) -> None:
+    if len(lines) < 2:
+        raise ValidationError(_("A transaction needs at least two lines."), code="too_few_lines")
+    for account, amount in lines:
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount == 0:
+            raise ValidationError(_("Every line needs a non-zero whole amount in rials."), code="bad_amount")
+        if account.center_id != center.pk:
+            raise ValidationError(_("Every account of a transaction must belong to its center."),
+                                  code="wrong_center")
+    if len({account.pk for account, _amount in lines}) != len(lines):
+        raise ValidationError(_("Each account may appear only once in a transaction."), code="repeated_account")
+    if sum(amount for _account, amount in lines) != 0:
+        raise ValidationError(_("The transaction is unbalanced: its lines must sum to zero."), code="unbalanced")
+    if reversal:
+        return  # a reversal restores the state before a mistake: the purpose rule judged the original
+    purposes = {a.purpose_id: a.purpose for a, _amount in lines if a.purpose_id}
+    debited_restricted = {a.purpose_id for a, amount in lines
+                          if a.kind == Account.Kind.FUND and amount < 0 and purposes[a.purpose_id].restricted}
+    for account, amount in lines:
+        if (amount > 0 and account.kind in (Account.Kind.FUND, Account.Kind.AID)
+                and debited_restricted - {account.purpose_id}):
+            raise ValidationError(_("Restricted money pays only for its own purpose."), code="restricted_purpose")
+
+
+def _lock_funds_and_check(lines: list[Line]) -> None:
+    """Locks the fund accounts involved (in primary-key order, so concurrent writers never deadlock) and
+    refuses a transaction that would take any of them below zero."""
+    deltas: dict[int, int] = {}
+    for account, amount in lines:
+        if account.kind == Account.Kind.FUND:
+            deltas[account.pk] = deltas.get(account.pk, 0) + amount
+    if not deltas:
+        return
+    list(Account.objects.select_for_update().filter(pk__in=deltas).order_by("pk").values_list("pk", flat=True))
+    balances = dict(Posting.objects.filter(account_id__in=deltas).values("account_id")
+                    .annotate(total=Sum("amount")).values_list("account_id", "total"))
+    for pk, delta in deltas.items():
+        if delta < 0 and balances.get(pk, 0) + delta < 0:
+            raise ValidationError(_("The fund does not hold enough money for this transaction."),
+                                  code="insufficient_funds")
+
+
+@transaction.atomic
+def transaction_post(*, center: Center, lines: list[Line], occurred_on: datetime.date, memo: str = "",
+                     reference: str = "", user=None, reverses: LedgerTransaction | None = None
+                     ) -> LedgerTransaction:
+    """Posts one balanced transaction, or refuses it (ValidationError) and records nothing."""
+    require_center_can_operate(center)
+    _check_lines(center, lines, reversal=reverses is not None)
+    if reference and LedgerTransaction.objects.filter(reference=reference).exists():
+        raise ValidationError(_("A transaction with this reference has already been posted."),
+                              code="duplicate_reference")
+    _lock_funds_and_check(lines)
+    tx = LedgerTransaction.objects.create(center=center, occurred_on=occurred_on, memo=memo, reference=reference,
+                                          created_by=user, reverses=reverses)
+    Posting.objects.bulk_create([Posting(center=center, transaction=tx, account=account, amount=amount)
+                                 for account, amount in lines])
+    return tx
+
+
+@transaction.atomic
+def transaction_reverse(*, transaction: LedgerTransaction, user=None, memo: str = "",
+                        occurred_on: datetime.date | None = None) -> LedgerTransaction:
+    """Posts the mirror of ``transaction`` (every amount negated) pointing at it. Refuses a transaction that
+    is already reversed, and a reversal (post the original again instead). A reversal that would take a fund
+    below zero (its money was already spent) is refused too."""
+    from django.utils import timezone
+
+    original = transaction
+    center = original.center
+    require_center_can_operate(center)
+    # Lock the original so two concurrent reversals serialise; the unique ``reverses`` key is the backstop.
+    LedgerTransaction.objects.select_for_update().filter(pk=original.pk).exists()
+    if original.reverses_id is not None:
+        raise ValidationError(_("A reversal cannot itself be reversed; post the original again instead."),
+                              code="reverse_reversal")
+    if LedgerTransaction.objects.filter(reverses=original).exists():
+        raise ValidationError(_("This transaction has already been reversed."), code="already_reversed")
+    lines = [(p.account, -p.amount) for p in original.postings.select_related("account__purpose")]
+    return transaction_post(center=center, lines=lines, occurred_on=occurred_on or timezone.localdate(),
+                            memo=memo or _("Reversal of transaction #%(pk)s") % {"pk": original.pk},
+                            user=user, reverses=original)
+
+
+def cash_received(*, center: Center, purpose: Purpose | str, amount: int, occurred_on: datetime.date,
+                  reference: str, user=None, via: str = Account.Kind.CASH) -> LedgerTransaction:
+    """Records money received for ``purpose``: cash (or bank, ``via``) debited, the purpose's fund credited.
+    Posts exactly once per ``reference``: a second call with the same reference returns the first
+    transaction (refused if it was for another center or amount)."""
+    require_center_can_operate(center)
+    if not reference:
+        raise ValidationError(_("A received contribution needs a reference."), code="reference_required")
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValidationError(_("The amount must be a positive whole number of rials."), code="bad_amount")
+    if via not in (Account.Kind.CASH, Account.Kind.BANK):
+        raise ValidationError(_("Money is received into the bank or cash on hand."), code="bad_via")
+    existing = _existing(center=center, reference=reference, amount=amount)
+    if existing is not None:
+        return existing
+    purpose_obj = _purpose(purpose)
+    try:
+        with transaction.atomic():
+            fund = account_for(center, Account.Kind.FUND, purpose_obj)
+            holder = account_for(center, via)
+            return transaction_post(center=center, lines=[(holder, -amount), (fund, amount)],
+                                    occurred_on=occurred_on, reference=reference, user=user,
+                                    memo=_("Received for %(purpose)s") % {"purpose": purpose_obj.name})
+    except (IntegrityError, ValidationError) as error:
+        # A concurrent call with the same reference won the race: return its transaction.
+        existing = _existing(center=center, reference=reference, amount=amount)
+        if existing is not None:
+            return existing
+        raise error
+
+
+def _existing(*, center: Center, reference: str, amount: int) -> LedgerTransaction | None:
+    from django_scopes import scopes_disabled
+
+    with scopes_disabled():  # reviewed: references are unique across centers; only a refusal leaves here
+        existing = LedgerTransaction.objects.filter(reference=reference).first()
+        if existing is None:
+            return None
+        received = sum(p.amount for p in existing.postings.all() if p.amount > 0)
+    if existing.center_id != center.pk or received != amount:
+        raise ValidationError(_("This reference was already used for another contribution."),
+                              code="reference_conflict")
+    return existing
+
+
+@transaction.atomic
+def spend(*, center: Center, purpose: Purpose | str, amount: int, aid_purpose: Purpose | str,
+          occurred_on: datetime.date, approval_reference: str = "", user=None) -> LedgerTransaction:
+    """Grants aid of ``aid_purpose`` from the fund of ``purpose``: the fund debited, the aid account of
+    ``aid_purpose`` credited. A restricted fund pays only aid of its own purpose; general money needs
+    ``approval_reference`` (the board decision approving the spend), stored in the memo."""
+    require_center_can_operate(center)
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+        raise ValidationError(_("The amount must be a positive whole number of rials."), code="bad_amount")
+    fund_purpose, aid = _purpose(purpose), _purpose(aid_purpose)
+    if fund_purpose.restricted and fund_purpose.pk != aid.pk:
+        raise ValidationError(_("Restricted money pays only for its own purpose."), code="restricted_purpose")
+    approval_reference = (approval_reference or "").strip()
+    if not fund_purpose.restricted and not approval_reference:
+        raise ValidationError(_("Spending general money needs an approval recorded against a board decision."),
+                              code="approval_required")
+    fund = account_for(center, Account.Kind.FUND, fund_purpose)
+    aid_account = account_for(center, Account.Kind.AID, aid)
+    memo = _("Aid for %(purpose)s") % {"purpose": aid.name}
+    if approval_reference:
+        memo = f"{memo} ({_('approval')}: {approval_reference})"
+    return transaction_post(center=center, lines=[(fund, -amount), (aid_account, amount)],
+                            occurred_on=occurred_on, memo=memo[:255], user=user)
+
+
+def fund_balances(*, center: Center) -> dict[str, int]:
+    """Each purpose's fund balance at the center, in rials (0 for a purpose with no fund yet). A read: it
+    works for a center that cannot operate any more (its balances must stay visible)."""
+    balances = {code: 0 for code in Purpose.objects.values_list("code", flat=True)}
+    rows = (Posting.objects.filter(center=center, account__kind=Account.Kind.FUND)
+            .values_list("account__purpose__code").annotate(total=Sum("amount")))
+    for code, total in rows:
+        balances[code] = int(total)
+    return balances
