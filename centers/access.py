@@ -29,19 +29,33 @@ class Action(StrEnum):
     MANAGE_VOLUNTEERS = "manage_volunteers"  # honorary volunteers and people's files
     RECORD_MEETING = "record_meeting"  # board meetings, minutes and decisions
     MANAGE_DOCUMENTS = "manage_documents"  # the center's document archive (destruction needs approval)
+    RECORD_CONTRIBUTION = "record_contribution"  # record gifts and pledges, register and edit donors
+    MANAGE_FINANCE = "manage_finance"  # confirm and reverse gifts, spend, transfer, issue receipts
+    MANAGE_STOCK = "manage_stock"  # receive and distribute in-kind goods
+    MANAGE_DONORS = "manage_donors"  # find and merge duplicate donors, import donor lists
 
 
 # What each board role may do at its own center, besides VIEW (seed 002: the chair leads the board, the
 # vice-chair runs its executive affairs, the finance officer keeps its books and documents, the donor
-# relations officers look after donors and volunteers). Supervisors over the center may do everything.
+# relations officers look after donors and volunteers; seed 001: whoever receives a gift records it, the
+# finance officer confirms it and keeps the books). Supervisors over the center may do everything.
+_GIFTS = frozenset({Action.RECORD_CONTRIBUTION})
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     BoardRole.CHAIR: frozenset({Action.MANAGE_BOARD, Action.APPLY_LICENSE, Action.EDIT_PROFILE,
-                                Action.MANAGE_VOLUNTEERS, Action.RECORD_MEETING, Action.MANAGE_DOCUMENTS}),
+                                Action.MANAGE_VOLUNTEERS, Action.RECORD_MEETING, Action.MANAGE_DOCUMENTS,
+                                Action.RECORD_CONTRIBUTION, Action.MANAGE_FINANCE, Action.MANAGE_STOCK,
+                                Action.MANAGE_DONORS}),
     BoardRole.VICE_CHAIR: frozenset({Action.EDIT_PROFILE, Action.MANAGE_VOLUNTEERS, Action.RECORD_MEETING,
-                                     Action.MANAGE_DOCUMENTS}),
-    BoardRole.FINANCE_OFFICER: frozenset({Action.MANAGE_DOCUMENTS, Action.RECORD_MEETING}),
-    BoardRole.DONOR_RELATIONS_MEN: frozenset({Action.MANAGE_VOLUNTEERS}),
-    BoardRole.DONOR_RELATIONS_WOMEN: frozenset({Action.MANAGE_VOLUNTEERS}),
+                                     Action.MANAGE_DOCUMENTS, Action.RECORD_CONTRIBUTION, Action.MANAGE_STOCK}),
+    BoardRole.FINANCE_OFFICER: frozenset({Action.MANAGE_DOCUMENTS, Action.RECORD_MEETING,
+                                          Action.RECORD_CONTRIBUTION, Action.MANAGE_FINANCE,
+                                          Action.MANAGE_STOCK}),
+    BoardRole.DONOR_RELATIONS_MEN: frozenset({Action.MANAGE_VOLUNTEERS, Action.RECORD_CONTRIBUTION,
+                                              Action.MANAGE_DONORS}),
+    BoardRole.DONOR_RELATIONS_WOMEN: frozenset({Action.MANAGE_VOLUNTEERS, Action.RECORD_CONTRIBUTION,
+                                                Action.MANAGE_DONORS}),
+    BoardRole.PARTICIPATION_OFFICER: _GIFTS,
+    BoardRole.ORPHAN_SPONSORSHIP_OFFICER: _GIFTS,
 }
 
 

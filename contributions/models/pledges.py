@@ -1,0 +1,1 @@
+"""pledges: arrives with its part of issue 4."""

@@ -1,0 +1,1 @@
+"""receipts: arrives with its part of issue 4."""

@@ -1,0 +1,1 @@
+"""stock: arrives with its part of issue 4."""

@@ -1,0 +1,21 @@
+"""The contributions app's services, one module per area. The ledger's writers are re-exported here, so
+``from contributions.services import cash_received`` keeps working."""
+
+from .ledger import (  # noqa: F401
+    account_for,
+    cash_received,
+    fund_balances,
+    spend,
+    transaction_post,
+    transaction_reverse,
+)
+from .gifts import (  # noqa: F401, E402
+    ConstructionGiven,
+    GoodsLine,
+    ServiceGiven,
+    contribution_confirm,
+    contribution_record,
+    contribution_record_cash,
+    contribution_reverse,
+    donor_link,
+)
