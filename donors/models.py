@@ -10,14 +10,13 @@ Merging duplicates (``donors.services.donor_merge``) moves every gift, pledge, r
 survivor, marks the other ``merged_into`` the survivor and records a ``DonorMerge``: nothing is deleted.
 """
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from django_scopes.state import get_scope
-
-import pghistory
 
 
 class DonorManager(models.Manager):

@@ -11,14 +11,13 @@ The services in ``contributions.services.gifts`` are the only writers.
 
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
-
-import pghistory
 
 
 class Campaign(models.Model):

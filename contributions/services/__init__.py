@@ -1,14 +1,6 @@
 """The contributions app's services, one module per area. The ledger's writers are re-exported here, so
 ``from contributions.services import cash_received`` keeps working."""
 
-from .ledger import (  # noqa: F401
-    account_for,
-    cash_received,
-    fund_balances,
-    spend,
-    transaction_post,
-    transaction_reverse,
-)
 from .gifts import (  # noqa: F401, E402
     ConstructionGiven,
     GoodsLine,
@@ -18,4 +10,12 @@ from .gifts import (  # noqa: F401, E402
     contribution_record_cash,
     contribution_reverse,
     donor_link,
+)
+from .ledger import (  # noqa: F401
+    account_for,
+    cash_received,
+    fund_balances,
+    spend,
+    transaction_post,
+    transaction_reverse,
 )
