@@ -5,9 +5,13 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView
 from centers import api as centers_api
+from contributions import api as contributions_api
+from donors import api as donors_api
 
 router = DefaultRouter()
 centers_api.register(router)
+contributions_api.register(router)
+donors_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

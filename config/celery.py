@@ -15,5 +15,6 @@ app.autodiscover_tasks()
 def install_periodic_tasks(sender, **kwargs):
     """Periodic tasks are declared by the apps (``<app>.tasks.BEAT_SCHEDULE``), beside the tasks they run."""
     from centers.tasks import BEAT_SCHEDULE as centers_schedule
+    from contributions.tasks import BEAT_SCHEDULE as contributions_schedule
 
-    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **centers_schedule}
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **centers_schedule, **contributions_schedule}

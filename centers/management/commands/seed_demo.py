@@ -33,6 +33,8 @@ from centers.models import (
 
 # Modules of centers.demo whose ``seed(ctx)`` runs after the centers, boards and supervisors exist.
 DEMO_AREAS: list[str] = ["lifecycle", "board", "supervision"]
+# Other apps' demo modules, seeded after the centers' areas (they need licensed centers and their boards).
+DEMO_APPS: list[str] = ["donors.demo", "contributions.demo"]
 
 DEMO_PASSWORD = "nikookari-1405"  # noqa: S105 - demo accounts only, written to demo-users.json anyway
 PROVINCE = "اصفهان"
@@ -127,6 +129,8 @@ class Command(BaseCommand):
             )
             for area in DEMO_AREAS:
                 importlib.import_module(f"centers.demo.{area}").seed(ctx)
+            for module in DEMO_APPS:
+                importlib.import_module(module).seed(ctx)
         path = settings.DATA_DIR / "demo-users.json"
         path.write_text(json.dumps(logins, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.stdout.write(f"Demo data ready: {len(CENTERS)} centers, {len(logins)} logins listed in {path}")

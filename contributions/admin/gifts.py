@@ -1,0 +1,1 @@
+"""admin of the gifts area: arrives with its part of issue 4."""

@@ -1,0 +1,1 @@
+"""admin of the pledges area: arrives with its part of issue 4."""

@@ -1,0 +1,1 @@
+"""admin of the stock area: arrives with its part of issue 4."""

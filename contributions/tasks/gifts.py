@@ -1,0 +1,3 @@
+"""tasks of the gifts area: arrives with its part of issue 4."""
+
+BEAT_SCHEDULE = {}

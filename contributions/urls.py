@@ -1,0 +1,5 @@
+from .views import gifts, pledges, receipts, stock
+
+app_name = "contributions"
+
+urlpatterns = [*gifts.urlpatterns, *stock.urlpatterns, *pledges.urlpatterns, *receipts.urlpatterns]

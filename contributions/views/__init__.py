@@ -1,0 +1,1 @@
+"""Trustee and public pages of the contributions app, one module per area."""

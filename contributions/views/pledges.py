@@ -1,0 +1,2 @@
+"""views of the pledges area: arrives with its part of issue 4."""
+urlpatterns = []

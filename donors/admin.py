@@ -1,0 +1,1 @@
+"""Admin of the donors app: arrives with its part of issue 4."""

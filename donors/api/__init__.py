@@ -1,0 +1,5 @@
+"""API endpoints of the donors app."""
+
+
+def register(router):
+    pass
