@@ -151,6 +151,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tehran"
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# In-kind stock: perishables expiring within this many days are listed for distribution at once.
+STOCK_NEAR_EXPIRY_DAYS = env.int("STOCK_NEAR_EXPIRY_DAYS", default=7)
 
 # --- Accounts and security -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -261,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "centers.models.supervision.Meeting.Kind",
         "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
         "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
+        "StockMovementKindEnum": "contributions.models.stock.StockMovement.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

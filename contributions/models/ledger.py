@@ -51,6 +51,7 @@ class Account(models.Model):
         CENTRAL = "central", _("Provincial central account")
         AID = "aid", _("Aid given")
         STOCK = "stock", _("In-kind stock")
+        GOODS = "goods", _("In-kind fund")
 
     center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="accounts",
                                verbose_name=_("center"))
