@@ -110,6 +110,14 @@ class Worlds:
         self.foreign_kwargs.update(foreign.url_kwargs)
         self.foreign_api_objects.update(foreign.api_objects)
         self.secrets += foreign.secrets
+        # stock
+        from contributions.tests.test_stock import stock_objects
+
+        own_stock, foreign_stock = stock_objects(self.mine), stock_objects(self.theirs)
+        self.own_kwargs.update(own_stock["url_kwargs"])
+        self.foreign_kwargs.update(foreign_stock["url_kwargs"])
+        self.foreign_api_objects.update(foreign_stock["api_objects"])
+        self.secrets.append(foreign_stock["secret"])
 
 
 @pytest.fixture
