@@ -71,8 +71,11 @@ class DistributionSerializer(serializers.Serializer):
     batch = serializers.UUIDField()
     quantity = serializers.DecimalField(max_digits=15, decimal_places=3)
     value = serializers.IntegerField()
-    ledger_transaction = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    ledger_transaction = serializers.SerializerMethodField()
     movements = StockMovementSerializer(many=True)
+
+    def get_ledger_transaction(self, obj) -> int | None:
+        return obj.ledger_transaction.pk if obj.ledger_transaction is not None else None
 
 
 class StockItemFilter(CenterFilter):
@@ -115,6 +118,8 @@ class StockItemViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
     model = StockItem
     serializer_class = StockItemSerializer
     filterset_class = StockItemFilter
+    # No OPTIONS metadata: the schema documents the operations, and an OPTIONS answer of 200 is not in it.
+    metadata_class = None
 
     def tenant_queryset(self):
         return services.with_levels(StockItem.objects.all()).order_by("center_id", "category", "description")
