@@ -267,12 +267,14 @@ def stock_distribute(*, center: Center, item: StockItem, quantity, purpose: Purp
     lots.sort(key=lambda lot: (lot.expires_on is None, lot.expires_on or today, lot.received_on, lot.pk))
     available = sum((lot.quantity_remaining for lot in lots), Decimal(0))
     if available < quantity:
-        raise ValidationError(
-            _("Not enough in stock: %(available)s %(unit)s of “%(item)s” can be distributed%(purpose)s.") % {
-                "available": format_quantity(available), "unit": item.get_unit_display(),
-                "item": item.description,
-                "purpose": (_(" for %(purpose)s") % {"purpose": purpose_obj.name}) if purpose_obj else ""},
-            code="insufficient_stock")
+        params = {"available": format_quantity(available), "unit": item.get_unit_display(),
+                  "item": item.description, "purpose": purpose_obj.name if purpose_obj else ""}
+        if purpose_obj is None:
+            message = _("Not enough in stock: %(available)s %(unit)s of “%(item)s” can be distributed.")
+        else:
+            message = _("Not enough in stock: %(available)s %(unit)s of “%(item)s” given for %(purpose)s can be "
+                        "distributed.")
+        raise ValidationError(message % params, code="insufficient_stock")
 
     draws: list[tuple[StockLot, Decimal, int]] = []
     left = quantity
