@@ -57,6 +57,7 @@ from contributions.models import (
     StockMovement,
 )
 from contributions.models.stock import format_quantity
+from core.templatetags.fa import localize_digits
 
 from .ledger import _purpose, account_for, transaction_post, transaction_reverse
 
@@ -267,7 +268,7 @@ def stock_distribute(*, center: Center, item: StockItem, quantity, purpose: Purp
     lots.sort(key=lambda lot: (lot.expires_on is None, lot.expires_on or today, lot.received_on, lot.pk))
     available = sum((lot.quantity_remaining for lot in lots), Decimal(0))
     if available < quantity:
-        params = {"available": format_quantity(available), "unit": item.get_unit_display(),
+        params = {"available": localize_digits(format_quantity(available)), "unit": item.get_unit_display(),
                   "item": item.description, "purpose": purpose_obj.name if purpose_obj else ""}
         if purpose_obj is None:
             message = _("Not enough in stock: %(available)s %(unit)s of “%(item)s” can be distributed.")
@@ -324,7 +325,7 @@ def stock_write_off(*, lot: StockLot, cause: str, reason: str, quantity=None,
     quantity = lot.quantity_remaining if quantity in (None, "") else _quantity(quantity)
     if quantity > lot.quantity_remaining:
         raise ValidationError(_("Only %(available)s remains of this lot.") % {
-            "available": format_quantity(lot.quantity_remaining)}, code="insufficient_stock")
+            "available": localize_digits(format_quantity(lot.quantity_remaining))}, code="insufficient_stock")
     value = _draw_value(lot, quantity)
     memo = _("Goods written off (%(cause)s): %(quantity)s %(unit)s of %(item)s") % {
         "cause": StockMovement.Cause(cause).label, "quantity": format_quantity(quantity),

@@ -25,6 +25,7 @@ from contributions.models.stock import format_quantity
 from contributions.services import stock as services
 from core.digits import to_latin_digits
 from core.forms import JalaliDateField
+from core.templatetags.fa import localize_digits
 
 
 class QuantityField(forms.DecimalField):
@@ -146,7 +147,7 @@ def stock_distribute(request, center_slug, item_id):
             occurred_on=data["occurred_on"], user=request.user))
         if done is not None:
             messages.success(request, _("%(quantity)s %(unit)s of %(item)s were distributed.") % {
-                "quantity": format_quantity(done.quantity), "unit": item.get_unit_display(),
+                "quantity": localize_digits(format_quantity(done.quantity)), "unit": item.get_unit_display(),
                 "item": item.description})
             return redirect("contributions:stock-item", center_slug=center.slug, item_id=item.pk)
     return render(request, "contributions/stock/distribute.html", {
