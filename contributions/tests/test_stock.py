@@ -522,3 +522,19 @@ def stock_objects(center) -> dict:
     return {"url_kwargs": {"item_id": stock_item.pk, "lot_id": lot.pk},
             "api_objects": {"stock-item": stock_item.pk, "stock-lot": lot.pk, "stock-movement": movement.pk},
             "secret": tag}
+
+
+# --- Admin ---------------------------------------------------------------------------------------------------------
+
+def test_supervisor_reads_stock_in_the_admin_but_edits_nothing(client, world, stocked):
+    center, _finance, _officer, _milk, _rice, lot = stocked
+    supervisor = world.supervisor(level="province")  # Isfahan, where the test centers are
+    login(client, supervisor)
+    for name in ("stockitem", "stocklot", "stockmovement"):
+        changelist = client.get(reverse(f"admin:contributions_{name}_changelist"))
+        assert changelist.status_code == 200, name
+    assert "شیر پاکتی" in client.get(reverse("admin:contributions_stocklot_changelist")).content.decode()
+    change = client.get(reverse("admin:contributions_stocklot_change", args=[lot.pk]))
+    assert change.status_code == 200
+    assert 'name="quantity_remaining"' not in change.content.decode()  # read-only
+    assert client.get(reverse("admin:contributions_stocklot_add")).status_code == 403
