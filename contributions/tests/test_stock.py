@@ -15,6 +15,9 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from centers.models import BoardRole
@@ -183,6 +186,39 @@ def test_restricted_goods_go_only_as_aid_of_their_purpose(in_scope):
                   for p in done.ledger_transaction.postings.select_related("account__purpose")) == [
         ("goods", "general", -200_000), ("goods", "zakat", -1_000_000), ("stock", "", 1_200_000)]
     assert_books_agree(in_scope)
+
+
+@hypothesis_settings(max_examples=30, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(lots=st.lists(st.tuples(st.decimals("0.001", "50", places=3), st.integers(1_000, 10**7),
+                               st.sampled_from(["food", "zakat"]), st.one_of(st.none(), st.integers(0, 30))),
+                     min_size=1, max_size=4),
+       draws=st.lists(st.tuples(st.sampled_from(["distribute", "write_off"]), st.decimals("0.001", "60", places=3),
+                                st.sampled_from([None, "food", "zakat"])), max_size=6))
+def test_random_draws_keep_stock_and_ledger_in_step(in_scope, lots, draws):
+    """Whatever is received, distributed or written off, in any order: no lot below zero or above what it
+    received, the ledger holds exactly the lots' remaining value per purpose, and every transaction balances."""
+    with transaction.atomic():
+        for quantity, unit_value, purpose, expires_in in lots:
+            give(in_scope, purpose, ("کالا", str(quantity), unit_value, days(expires_in) if expires_in else None))
+        goods = item(in_scope, "کالا")
+        for kind, quantity, purpose in draws:
+            held = StockLot.objects.filter(item=goods, quantity_remaining__gt=0).order_by("pk").first()
+            try:
+                if kind == "distribute":
+                    stock_services.stock_distribute(center=in_scope, item=goods, quantity=quantity, purpose=purpose)
+                elif held is not None:
+                    stock_services.stock_write_off(lot=held, cause="damaged", reason="آزمون", quantity=quantity)
+            except ValidationError as error:
+                assert error.code == "insufficient_stock"
+        for lot in StockLot.objects.filter(item=goods):
+            assert 0 <= lot.quantity_remaining <= lot.quantity_received
+            assert 0 <= lot.value_remaining <= lot.value_received
+            moved = lot.movements.exclude(kind="receipt").aggregate(q=Sum("quantity"), v=Sum("value"))
+            assert lot.quantity_remaining == lot.quantity_received - (moved["q"] or 0)
+            assert lot.value_remaining == lot.value_received - (moved["v"] or 0)
+        assert_books_agree(in_scope)
+        transaction.set_rollback(True)
 
 
 # --- Reversal and write-off ---------------------------------------------------------------------------------
