@@ -226,6 +226,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# --- Receipts: the key of the verification codes (default: derived from SECRET_KEY; set it in production, so
+# rotating SECRET_KEY does not void printed receipts) and the public address their QR codes open.
+RECEIPT_VERIFICATION_KEY = env.str("RECEIPT_VERIFICATION_KEY", default="")
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -26,6 +26,7 @@ SKIPPED_ROUTES = ("api/", "admin/", "static/", "media/")
 
 # URL keywords that do not name a tenant object, with a harmless value.
 NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password", "tracking_code": "NOSUCHCODE"}
+NEUTRAL_KWARGS["receipt_code"] = "NOSUCHRECEIPTCODE"  # receipts: the public verification page's code
 
 
 def _walk(resolvers, prefix="", namespace=""):
@@ -118,6 +119,27 @@ class Worlds:
         self.foreign_kwargs.update(foreign_stock["url_kwargs"])
         self.foreign_api_objects.update(foreign_stock["api_objects"])
         self.secrets.append(foreign_stock["secret"])
+        # receipts
+        from django.utils import timezone
+
+        from contributions.models import Contribution, Purpose, Receipt
+        from donors.models import Donor, DonorLink
+
+        with scopes_disabled():
+            receipts = {}
+            for key, center, name in (("own", self.mine, "خیر‌خودی"), ("foreign", self.theirs, "خیر‌محرمانه")):
+                donor = Donor.objects.create(organization=center.organization, first_name=name, last_name="نیک")
+                DonorLink.objects.create(center=center, donor=donor)
+                gift = Contribution.objects.create(
+                    center=center, donor=donor, purpose=Purpose.objects.get(code="general"), amount=1000,
+                    received_on=datetime.date(2025, 5, 1), status="confirmed", confirmed_at=timezone.now())
+                receipts[key] = (donor, Receipt.objects.create(
+                    center=center, contribution=gift, jalali_year=1404, number=1, issued_at=timezone.now(),
+                    verification_code=("0000000000000001" if key == "own" else "0000000000000002")))
+        self.secrets += ["خیر‌محرمانه"]
+        self.own_kwargs.update({"receipt_id": receipts["own"][1].pk, "donor_id": receipts["own"][0].pk})
+        self.foreign_kwargs.update({"receipt_id": receipts["foreign"][1].pk, "donor_id": receipts["foreign"][0].pk})
+        self.foreign_api_objects.update({"receipt": receipts["foreign"][1].pk})
 
 
 @pytest.fixture

@@ -241,6 +241,9 @@ def contribution_confirm(*, contribution: Contribution, user=None) -> Contributi
     contribution.confirmed_at = timezone.now()
     contribution.confirmed_by = user
     contribution.save(update_fields=["status", "confirmed_at", "confirmed_by", "ledger_transaction"])
+    from .receipts import receipt_issue  # same transaction: a confirmation rolled back leaves no number gap
+
+    receipt_issue(contribution=contribution, user=user)
     return contribution
 
 
