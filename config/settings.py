@@ -261,6 +261,10 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "centers.models.supervision.Meeting.Kind",
         "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
         "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
+        "PledgeKindEnum": "contributions.models.pledges.Pledge.Kind",
+        "PledgeStatusEnum": "contributions.models.pledges.Pledge.Status",
+        "PledgeInstalmentStatusEnum": "contributions.models.pledges.PledgeInstalment.Status",
+        "InKindUnitEnum": "contributions.models.gifts.InKindLine.Unit",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

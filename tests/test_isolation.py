@@ -110,6 +110,15 @@ class Worlds:
         self.foreign_kwargs.update(foreign.url_kwargs)
         self.foreign_api_objects.update(foreign.api_objects)
         self.secrets += foreign.secrets
+        # pledges
+        from contributions.tests.test_pledges import pledge_objects
+
+        own_pledge = pledge_objects(self.mine, world.relief, "تعهد خودی")
+        foreign_pledge = pledge_objects(self.theirs, world.relief, "تعهد‌محرمانه")
+        self.own_kwargs["pledge_id"] = own_pledge.pk
+        self.foreign_kwargs["pledge_id"] = foreign_pledge.pk
+        self.foreign_api_objects["pledge"] = foreign_pledge.pk
+        self.secrets += ["تعهد‌محرمانه"]
 
 
 @pytest.fixture

@@ -341,3 +341,179 @@ def test_scoped_queries_fail_without_a_scope(db):
         list(Pledge.objects.all())
     with pytest.raises(ScopeError):
         list(PledgeInstalment.objects.all())
+
+
+# --- Trustee pages ----------------------------------------------------------------------------------------------
+
+def _page(name, center, pledge=None):
+    kwargs = {"center_slug": center.slug}
+    if pledge is not None:
+        kwargs["pledge_id"] = pledge.pk
+    return reverse(f"contributions:{name}", kwargs=kwargs)
+
+
+def test_list_and_detail_show_fulfilment_and_the_jalali_schedule_in_persian_digits(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=3, amount=1_000_000, start=_months_ago(2), day=31)
+    pledge_services.pledge_record_payment(pledge=pledge, amount=1_250_000, received_on=TODAY)
+    login(client, world.trustee(in_scope, BoardRole.CHAIR))
+    with translation.override("fa"):
+        listing = client.get(_page("pledge-list", in_scope)).content.decode()
+        detail = client.get(_page("pledge-detail", in_scope, pledge)).content.decode()
+    assert "زهرا کریمی" in listing
+    assert "۱٬۲۵۰٬۰۰۰" in listing  # paid so far
+    assert "status-suspended" in listing  # the overdue second instalment is highlighted
+    first = pledge.instalments.get(sequence=1).due_on
+    j = to_jalali(first)
+    assert f"{j.day} " .translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in detail
+    assert str(j.year).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")) in detail
+    assert "۲۵۰٬۰۰۰" in detail  # the second instalment's part payment
+    assert detail.count("status-suspended") >= 1
+
+
+def test_create_form_takes_persian_digits_and_records_the_pledge(client, in_scope, donor, world):
+    services.donor_link(center=in_scope, donor=donor)
+    login(client, world.trustee(in_scope, BoardRole.DONOR_RELATIONS_WOMEN))
+    response = client.post(_page("pledge-new", in_scope), {
+        "donor": donor.pk, "kind": "monthly", "target": "family_sponsorship", "amount": "۲٬۰۰۰٬۰۰۰",
+        "first_due_on": format_jalali(TODAY), "instalment_count": "۱۲", "form": "cash",
+        "sponsorship_reference": "HH-77", "sponsorship_profile": "خانواده چهارنفره، سرپرست زن"})
+    pledge = Pledge.objects.get()
+    assert response.status_code == 302 and response["Location"] == _page("pledge-detail", in_scope, pledge)
+    assert pledge.amount == 2_000_000 and pledge.instalment_count == 12
+    assert pledge.purpose.code == "family_sponsorship" and pledge.sponsorship_reference == "HH-77"
+    assert (pledge.start_year, pledge.start_month, pledge.due_day) == (J.year, J.month, J.day)
+
+
+def test_create_form_shows_the_services_refusal(client, in_scope, donor, world):
+    services.donor_link(center=in_scope, donor=donor)
+    login(client, world.trustee(in_scope, BoardRole.CHAIR))
+    with translation.override("en"):
+        response = client.post(_page("pledge-new", in_scope), {
+            "donor": donor.pk, "kind": "monthly", "target": "purpose", "amount": "1000",
+            "first_due_on": format_jalali(TODAY), "form": "cash"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert Pledge.objects.count() == 0
+
+
+def test_payment_form_records_and_refuses_overpayment(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000)
+    login(client, world.trustee(in_scope, BoardRole.FINANCE_OFFICER))
+    form = {"amount": "۲٬۰۰۱", "received_on": format_jalali(TODAY), "channel": "in_person"}
+    assert client.post(_page("pledge-pay", in_scope, pledge), form).status_code == 200
+    assert Contribution.objects.count() == 0
+    form["amount"] = "۱۵۰۰"
+    assert client.post(_page("pledge-pay", in_scope, pledge), form).status_code == 302
+    assert _statuses(pledge) == [("paid", 1_000), ("due", 500)] or _statuses(pledge)[1][1] == 500
+
+
+def test_pause_resume_and_cancel_buttons(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000)
+    login(client, world.trustee(in_scope, BoardRole.CHAIR))
+    assert client.post(_page("pledge-pause", in_scope, pledge), {"reason": "بیماری"}).status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.status == "paused" and pledge.pause_reason == "بیماری"
+    resumed = client.post(_page("pledge-resume", in_scope, pledge))
+    assert resumed.status_code == 302, resumed.content.decode()[-3000:]
+    pledge.refresh_from_db()
+    assert pledge.status == "active"
+    assert client.post(_page("pledge-cancel", in_scope, pledge), {"reason": ""}).status_code == 200
+    pledge.refresh_from_db()
+    assert pledge.status == "active"
+    assert client.post(_page("pledge-cancel", in_scope, pledge), {"reason": "درخواست خیر"}).status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.status == "cancelled" and pledge.instalments.count() == 2
+
+
+def test_board_member_without_record_contribution_gets_403(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000)
+    login(client, world.trustee(in_scope, BoardRole.ORGANIZATIONS_OFFICER))
+    assert client.get(_page("pledge-detail", in_scope, pledge)).status_code == 200
+    assert client.get(_page("pledge-new", in_scope)).status_code == 403
+    for name in ("pledge-pay", "pledge-pause", "pledge-resume", "pledge-cancel"):
+        assert client.post(_page(name, in_scope, pledge), {"reason": "x"}).status_code == 403, name
+    pledge.refresh_from_db()
+    assert pledge.status == "active"
+
+
+def test_outsider_gets_404_on_every_pledge_page(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000)
+    other = license_center(world.center())
+    login(client, world.trustee(other, BoardRole.CHAIR))
+    assert client.get(_page("pledge-list", in_scope)).status_code == 404
+    assert client.get(_page("pledge-detail", in_scope, pledge)).status_code == 404
+    for name in ("pledge-pay", "pledge-pause", "pledge-resume", "pledge-cancel"):
+        assert client.get(_page(name, in_scope, pledge)).status_code == 404, name
+        assert client.post(_page(name, in_scope, pledge), {"reason": "x"}).status_code == 404, name
+    # The pledge's id under the outsider's own center is not found either.
+    assert client.get(_page("pledge-detail", other, pledge)).status_code == 404
+    pledge.refresh_from_db()
+    assert pledge.status == "active"
+
+
+# --- API ------------------------------------------------------------------------------------------------------------
+
+def _token(client, user):
+    return {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=user).key}"}
+
+
+def test_api_creates_lists_pays_and_cancels(client, in_scope, donor, world):
+    services.donor_link(center=in_scope, donor=donor)
+    headers = _token(client, world.trustee(in_scope, BoardRole.CHAIR))
+    body = {"center": in_scope.pk, "donor": donor.pk, "kind": "monthly", "purpose": "zakat", "amount": 1_000,
+            "start_year": J.year, "start_month": J.month, "due_day": 1, "instalment_count": 3}
+    created = client.post("/api/v1/pledges/", body, content_type="application/json", **headers)
+    assert created.status_code == 201, created.content
+    pledge_id = created.json()["id"]
+    assert [i["sequence"] for i in created.json()["instalments"]] == [1, 2, 3]
+    assert client.get("/api/v1/pledges/", **headers).json()["count"] == 1
+    paid = client.post(f"/api/v1/pledges/{pledge_id}/pay/", {"amount": 1_500, "received_on": TODAY.isoformat()},
+                       content_type="application/json", **headers)
+    assert paid.status_code == 200, paid.content
+    assert [i["amount_paid"] for i in paid.json()["instalments"]] == [1_000, 500, 0]
+    too_much = client.post(f"/api/v1/pledges/{pledge_id}/pay/", {"amount": 2_000,
+                                                                  "received_on": TODAY.isoformat()},
+                           content_type="application/json", **headers)
+    assert too_much.status_code == 400
+    assert Contribution.objects.count() == 1
+    assert client.post(f"/api/v1/pledges/{pledge_id}/cancel/", {}, content_type="application/json",
+                       **headers).status_code == 400
+    cancelled = client.post(f"/api/v1/pledges/{pledge_id}/cancel/", {"reason": "انصراف"},
+                            content_type="application/json", **headers)
+    assert cancelled.json()["status"] == "cancelled"
+
+
+def test_api_refuses_bad_input_and_hides_other_centers(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000)
+    other = license_center(world.center())
+    outsider = _token(client, world.trustee(other, BoardRole.CHAIR))
+    assert client.get(f"/api/v1/pledges/{pledge.pk}/", **outsider).status_code == 404
+    assert client.post(f"/api/v1/pledges/{pledge.pk}/pause/", {}, content_type="application/json",
+                       **outsider).status_code == 404
+    body = {"center": in_scope.pk, "donor": donor.pk, "kind": "monthly", "purpose": "zakat", "amount": 1_000,
+            "start_year": J.year, "start_month": J.month, "due_day": 1}
+    assert client.post("/api/v1/pledges/", body, content_type="application/json", **outsider).status_code == 404
+    insider = _token(client, world.trustee(in_scope, BoardRole.CHAIR))
+    for bad in ({"amount": 0}, {"due_day": 40}, {"purpose": "nonsense"}, {"donor": 999999},
+                {"kind": "weekly"}, {"start_month": 0}):
+        response = client.post("/api/v1/pledges/", {**body, **bad}, content_type="application/json", **insider)
+        assert response.status_code == 400, bad
+    assert Pledge.objects.count() == 1
+
+
+def pledge_objects(center, organization, note):
+    """A pledge of ``center`` with its schedule, written directly (no license needed): the isolation walker's
+    own and foreign objects."""
+    with scopes_disabled():
+        donor = Donor.objects.create(organization=organization, first_name="خیر", last_name=note)
+        DonorLink.objects.create(center=center, donor=donor)
+        pledge = Pledge.objects.create(center=center, donor=donor, kind="monthly", purpose_id=_purpose_id("zakat"),
+                                       amount=1_000, start_year=J.year, start_month=J.month, due_day=1,
+                                       instalment_count=2, note=note)
+        pledge_services.pledge_extend_schedule(pledge)
+    return pledge
+
+
+def _purpose_id(code):
+    from contributions.models import Purpose
+
+    return Purpose.objects.get(code=code).pk
