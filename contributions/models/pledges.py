@@ -21,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from core.jalali import JalaliPeriod, days_in_month, from_jalali
@@ -163,11 +164,11 @@ class Pledge(models.Model):
 
 class PledgeInstalment(models.Model):
     class Status(models.TextChoices):
-        DUE = "due", _("Due")
-        PAID = "paid", _("Paid")
-        PARTLY_PAID = "partly_paid", _("Partly paid")
-        OVERDUE = "overdue", _("Overdue")
-        WAIVED = "waived", _("Waived")
+        DUE = "due", pgettext_lazy("pledge instalment", "Due")
+        PAID = "paid", pgettext_lazy("pledge instalment", "Paid")
+        PARTLY_PAID = "partly_paid", pgettext_lazy("pledge instalment", "Partly paid")
+        OVERDUE = "overdue", pgettext_lazy("pledge instalment", "Overdue")
+        WAIVED = "waived", pgettext_lazy("pledge instalment", "Waived")
 
     center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("center"))
@@ -248,7 +249,7 @@ class PledgeReminder(models.Model):
 
     class Outcome(models.TextChoices):
         EMAILED = "emailed", _("Emailed")
-        NO_CONSENT = "no_consent", _("Not sent: the donor did not agree to be contacted by email")
+        NO_CONSENT = "no_consent", _("Not sent: no consent to email")
         NO_ADDRESS = "no_address", _("Not sent: no email address")
 
     center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="+",

@@ -324,7 +324,8 @@ def test_overdue_task_marks_and_reminds_once_by_email_with_consent(in_scope, don
     assert "BEN" not in mail.outbox[0].body
 
 
-def test_overdue_scan_queues_one_run_per_center_with_active_pledges(in_scope, donor, django_capture_on_commit_callbacks):
+def test_overdue_scan_queues_one_run_per_center_with_active_pledges(in_scope, donor,
+                                                                    django_capture_on_commit_callbacks):
     _monthly(in_scope, donor, count=1, amount=10, start=_months_ago(1), day=1)
     with django_capture_on_commit_callbacks(execute=True):
         assert pledge_overdue_scan.apply().get() == 1
