@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
+from hypothesis import given
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 
 from centers.models import BoardRole
@@ -109,6 +111,16 @@ def test_sponsorship_pledge_keeps_its_reference_from_the_donor(in_scope, donor):
     assert view["sponsored"] == "دختر نه‌ساله، پایه سوم دبستان"
     assert "BEN-1234" not in str(view)
 
+
+@given(year=st.integers(1300, 1500), month=st.integers(1, 12), day=st.integers(1, 31), index=st.integers(0, 130))
+def test_every_due_date_is_the_same_jalali_day_clamped_in_consecutive_months(year, month, day, index):
+    from contributions.models import instalment_due_date
+    from core.jalali import days_in_month
+
+    due = to_jalali(instalment_due_date(year, month, day, index))
+    months = year * 12 + month - 1 + index
+    assert (due.year, due.month) == (months // 12, months % 12 + 1)
+    assert due.day == min(day, days_in_month(due.year, due.month))
 
 # --- Bad input ----------------------------------------------------------------------------------------------
 
@@ -450,6 +462,16 @@ def test_outsider_gets_404_on_every_pledge_page(client, in_scope, donor, world):
     pledge.refresh_from_db()
     assert pledge.status == "active"
 
+
+def test_supervisor_reads_pledges_in_the_admin_and_an_outsider_supervisor_does_not(client, in_scope, donor, world):
+    pledge = _monthly(in_scope, donor, count=2, amount=1_000, note="یادداشت ناظر")
+    login(client, world.supervisor(level="province"))
+    listing = client.get(reverse("admin:contributions_pledge_changelist"))
+    assert listing.status_code == 200 and "زهرا کریمی" in listing.content.decode()
+    assert client.get(reverse("admin:contributions_pledge_change", args=[pledge.pk])).status_code == 200
+    login(client, world.supervisor(level="province", province=world.county("تهران", "تهران").province))
+    listing = client.get(reverse("admin:contributions_pledge_changelist"))
+    assert listing.status_code == 200 and "زهرا کریمی" not in listing.content.decode()
 
 # --- API ------------------------------------------------------------------------------------------------------------
 
