@@ -32,7 +32,7 @@ class PledgeInstalmentInline(_ReadOnlyInline):
 
 class PledgePaymentInline(_ReadOnlyInline):
     model = PledgePayment
-    fields = ("instalment", "contribution", "amount", "matched_at", "matched_by")
+    fields = ("instalment", "contribution", "amount", "matched_at", "matched_by", "unmatched_at")
     readonly_fields = fields
 
 

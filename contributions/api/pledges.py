@@ -30,7 +30,7 @@ def _call(fn):
 class PledgePaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = PledgePayment
-        fields = ["contribution", "amount", "matched_at"]
+        fields = ["contribution", "amount", "matched_at", "unmatched_at"]
 
 
 class PledgeInstalmentSerializer(serializers.ModelSerializer):

@@ -227,6 +227,9 @@ class PledgePayment(models.Model):
     matched_at = models.DateTimeField(_("matched at"), auto_now_add=True)
     matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("matched by"))
+    unmatched_at = models.DateTimeField(
+        _("unmatched at"), null=True, blank=True,
+        help_text=_("Set when the contribution was reversed: its money no longer counts for the instalment."))
 
     objects = ScopedManager(center="center")
 

@@ -16,6 +16,8 @@ recurring or one-off commitments, in rials or in kind).
 - ``pledge_cancel`` (a reason is required) waives what is still open and keeps everything else: paid
   instalments, payments, contributions, reminders. Nothing is deleted.
 - The pledge is **completed** when every instalment of a fixed pledge is paid (or waived).
+- ``pledge_contribution_reversed``: when a matched contribution is reversed, its money comes off the
+  instalments again (the payment rows stay, marked unmatched).
 - ``pledge_mark_overdue_and_remind`` (the daily task): open instalments of active pledges whose day has passed
   become overdue, and each gets exactly one ``PledgeReminder`` row: an email when the donor agreed to be
   contacted by email, a row saying why not otherwise (there is no SMS provider yet).
@@ -386,11 +388,41 @@ def pledge_match_contribution(*, pledge: Pledge, contribution: Contribution, use
     wanted_kind = Contribution.Kind.CASH if pledge.form == Pledge.Form.CASH else Contribution.Kind.IN_KIND
     if contribution.kind != wanted_kind:
         _fail(_("A cash pledge is paid in cash, an in-kind pledge in goods."), "wrong_form")
-    if PledgePayment.objects.filter(contribution=contribution).exists():
+    if PledgePayment.objects.filter(contribution=contribution, unmatched_at__isnull=True).exists():
         _fail(_("This contribution is already matched to a pledge."), "already_matched")
     today = max(_today(today), contribution.received_on)
     amount = _check_payable(pledge, contribution.amount, today)
     return _allocate(pledge, contribution, amount, user=user, today=today)
+
+
+@transaction.atomic
+def pledge_contribution_reversed(*, contribution: Contribution) -> int:
+    """Takes a reversed contribution's money off the instalments it paid (the payment rows stay, marked
+    unmatched, so the history shows what happened). A completed pledge whose instalment reopens becomes active
+    again. Returns how many matches were undone. Called by ``contribution_reverse``."""
+    payments = list(PledgePayment.objects.select_for_update().select_related("instalment", "pledge")
+                    .filter(contribution=contribution, unmatched_at__isnull=True).order_by("pk"))
+    if not payments:
+        return 0
+    today = timezone.localdate()
+    now = timezone.now()
+    for payment in payments:
+        instalment = PledgeInstalment.objects.select_for_update().get(pk=payment.instalment_id)
+        instalment.amount_paid -= payment.amount
+        if instalment.status != PledgeInstalment.Status.WAIVED:
+            if instalment.due_on < today:
+                instalment.status = PledgeInstalment.Status.OVERDUE
+            elif instalment.amount_paid:
+                instalment.status = PledgeInstalment.Status.PARTLY_PAID
+            else:
+                instalment.status = PledgeInstalment.Status.DUE
+        instalment.save(update_fields=["amount_paid", "status"])
+        payment.unmatched_at = now
+        payment.save(update_fields=["unmatched_at"])
+    for pledge in {p.pledge for p in payments}:
+        if pledge.status == Pledge.Status.COMPLETED:
+            Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, completed_at=None)
+    return len(payments)
 
 
 # --- The daily task's work ----------------------------------------------------------------------------------

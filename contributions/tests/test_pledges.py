@@ -265,6 +265,24 @@ def test_in_kind_pledge_is_fulfilled_by_matching_goods_received(in_scope, donor,
     assert error.value.code in ("already_matched", "pledge_closed")
 
 
+def test_reversing_a_matched_contribution_takes_its_money_off_the_instalments(in_scope, donor):
+    pledge = _monthly(in_scope, donor, count=2, amount=700)
+    first = pledge_services.pledge_record_payment(pledge=pledge, amount=700, received_on=TODAY)
+    second = pledge_services.pledge_record_payment(pledge=pledge, amount=700, received_on=TODAY)
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.COMPLETED
+    services.contribution_reverse(contribution=second, reason="چک برگشتی")
+    assert pledge_services.pledge_contribution_reversed(contribution=second) == 1
+    assert pledge_services.pledge_contribution_reversed(contribution=second) == 0  # once only
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.ACTIVE and pledge.completed_at is None
+    assert _statuses(pledge) == [("paid", 700), ("due", 0)]
+    assert PledgePayment.objects.filter(contribution=second).get().unmatched_at is not None
+    assert PledgePayment.objects.filter(contribution=first).get().unmatched_at is None
+    pledge_services.pledge_record_payment(pledge=pledge, amount=700, received_on=TODAY)
+    pledge.refresh_from_db()
+    assert pledge.status == Pledge.Status.COMPLETED
+
 # --- Pause, resume, cancel ----------------------------------------------------------------------------------
 
 def test_pause_stops_overdue_marking_and_reminders_and_resume_waives_the_paused_months(in_scope, donor):
