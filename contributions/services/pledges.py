@@ -112,12 +112,14 @@ def overdue_instalments(*, center: Center, today: datetime.date | None = None) -
 
 def pledges_with_fulfilment(*, center: Center, today: datetime.date | None = None) -> QuerySet[Pledge]:
     """The center's pledges with ``paid`` (rials matched), ``due_to_date`` (rials of instalments due by
-    today, waived ones excluded) and ``overdue_count``."""
+    today; a waived one counts for what was paid on it) and ``overdue_count``."""
     today = _today(today)
     return (Pledge.objects.filter(center=center).select_related("donor", "purpose").annotate(
         paid=Sum("instalments__amount_paid", default=0),
+        # A waived instalment asked only for what was paid on it before it was waived.
         due_to_date=Sum("instalments__amount_due", default=0,
-                        filter=Q(instalments__due_on__lte=today) & ~Q(instalments__status="waived")),
+                        filter=Q(instalments__due_on__lte=today) & ~Q(instalments__status="waived"))
+        + Sum("instalments__amount_paid", default=0, filter=Q(instalments__status="waived")),
         overdue_count=Count("instalments", filter=Q(instalments__status__in=OPEN, instalments__due_on__lt=today)
                             & Q(status=Pledge.Status.ACTIVE)),
     ).order_by("status", "-created_at", "-pk"))

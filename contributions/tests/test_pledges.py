@@ -365,6 +365,28 @@ def test_overdue_scan_queues_one_run_per_center_with_active_pledges(in_scope, do
     assert PledgeReminder.objects.count() == 1
 
 
+def test_the_daily_task_is_on_the_beat_schedule():
+    from config.celery import app
+    from contributions.tasks import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["pledges-overdue-reminders"]
+    assert entry["task"] == "contributions.tasks.pledges.pledge_overdue_scan"
+    assert entry["task"] in app.tasks
+
+
+def test_fulfilment_counts_paid_and_due_and_overdue(in_scope, donor):
+    late = _monthly(in_scope, donor, count=3, amount=1_000, start=_months_ago(2), day=1)
+    pledge_services.pledge_record_payment(pledge=late, amount=1_500, received_on=TODAY)
+    cancelled = _monthly(in_scope, donor, count=2, amount=1_000, start=_months_ago(1), day=1)
+    pledge_services.pledge_record_payment(pledge=cancelled, amount=300, received_on=TODAY)
+    pledge_services.pledge_cancel(pledge=cancelled, reason="انصراف")
+    rows = {p.pk: p for p in pledge_services.pledges_with_fulfilment(center=in_scope, today=TODAY)}
+    assert (rows[late.pk].paid, rows[late.pk].due_to_date) == (1_500, 3_000)
+    # The second is overdue; the third (due on the 1st of this month) only once its day has passed.
+    assert rows[late.pk].overdue_count == (1 if J.day == 1 else 2)
+    assert (rows[cancelled.pk].paid, rows[cancelled.pk].due_to_date, rows[cancelled.pk].overdue_count) == (
+        300, 300, 0)
+
 def test_scoped_queries_fail_without_a_scope(db):
     from django_scopes.exceptions import ScopeError
 

@@ -167,7 +167,8 @@ def pledge_detail(request, center_slug, pledge_id):
     return render(request, "contributions/pledges/pledge_detail.html", {
         "center": center, "pledge": pledge, "schedule": schedule, "today": today,
         "paid": sum(i.amount_paid for i in schedule),
-        "due_to_date": sum(i.amount_due for i in schedule if i.due_on <= today and i.status != "waived"),
+        "due_to_date": sum(i.amount_paid if i.status == "waived" else i.amount_due
+                           for i in schedule if i.due_on <= today or i.status == "waived"),
         "can_record": access.may(request.actor, Action.RECORD_CONTRIBUTION, pledge),
         "pause_form": PauseForm(), "cancel_form": CancelForm(),
     })
