@@ -580,3 +580,51 @@ def _purpose_id(code):
     from contributions.models import Purpose
 
     return Purpose.objects.get(code=code).pk
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_payments_never_pay_more_than_the_schedule(world):
+    """Payments lock the pledge's row: of six threads paying 700 on a 3 × 700 pledge, three are matched and
+    three refused, and no instalment is paid twice."""
+    import threading
+
+    from django.db import connection
+
+    center = license_center(world.center())
+    with scopes_disabled():
+        payer = Donor.objects.create(organization=world.relief, first_name="نرگس", last_name="هاشمی")
+    with scope(center=[center.pk]):
+        pledge = _monthly(center, payer, count=3, amount=700)
+    threads_count = 6
+    barrier = threading.Barrier(threads_count)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            with scope(center=[center.pk]):
+                barrier.wait(timeout=10)
+                try:
+                    pledge_services.pledge_record_payment(pledge=pledge, amount=700, received_on=TODAY)
+                    outcome = "ok"
+                except ValidationError as error:
+                    outcome = error.code
+            with lock:
+                results.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(threads_count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results.count("ok") == 3
+    assert all(r in ("overpayment", "pledge_closed") for r in results if r != "ok")
+    with scope(center=[center.pk]):
+        assert _statuses(pledge) == [("paid", 700)] * 3
+        assert PledgePayment.objects.filter(pledge=pledge).count() == 3
+        assert Contribution.objects.filter(donor=payer).count() == 3
+        assert services.fund_balances(center=center)["zakat"] == 2_100
+        pledge.refresh_from_db()
+        assert pledge.status == Pledge.Status.COMPLETED
