@@ -269,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
         "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
         "StockMovementKindEnum": "contributions.models.stock.StockMovement.Kind",
+        "PledgeKindEnum": "contributions.models.pledges.Pledge.Kind",
+        "PledgeStatusEnum": "contributions.models.pledges.Pledge.Status",
+        "PledgeInstalmentStatusEnum": "contributions.models.pledges.PledgeInstalment.Status",
+        "InKindUnitEnum": "contributions.models.gifts.InKindLine.Unit",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

@@ -140,6 +140,15 @@ class Worlds:
         self.own_kwargs.update({"receipt_id": receipts["own"][1].pk, "donor_id": receipts["own"][0].pk})
         self.foreign_kwargs.update({"receipt_id": receipts["foreign"][1].pk, "donor_id": receipts["foreign"][0].pk})
         self.foreign_api_objects.update({"receipt": receipts["foreign"][1].pk})
+        # pledges
+        from contributions.tests.test_pledges import pledge_objects
+
+        own_pledge = pledge_objects(self.mine, world.relief, "تعهد خودی")
+        foreign_pledge = pledge_objects(self.theirs, world.relief, "تعهد‌محرمانه")
+        self.own_kwargs["pledge_id"] = own_pledge.pk
+        self.foreign_kwargs["pledge_id"] = foreign_pledge.pk
+        self.foreign_api_objects["pledge"] = foreign_pledge.pk
+        self.secrets += ["تعهد‌محرمانه"]
 
 
 @pytest.fixture
