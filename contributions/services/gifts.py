@@ -266,6 +266,9 @@ def contribution_reverse(*, contribution: Contribution, reason: str, user=None) 
         elif contribution.ledger_transaction_id is not None:
             transaction_reverse(transaction=contribution.ledger_transaction, user=user,
                                 memo=_("Reversal of contribution #%(pk)s") % {"pk": contribution.pk})
+    from .pledges import pledge_contribution_reversed  # a reversed payment no longer pays its instalment
+
+    pledge_contribution_reversed(contribution=contribution)
     contribution.status = Contribution.Status.REVERSED
     contribution.reversed_at = timezone.now()
     contribution.reversed_by = user
