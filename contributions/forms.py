@@ -45,19 +45,19 @@ def parse_amount(value) -> int:
     return amount
 
 
-class AmountField(forms.CharField):
+class AmountField(forms.Field):
     """An amount of rials typed in any digits, with or without thousands separators."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 40)
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr",
-                                                           "autocomplete": "off"}))
+                                                           "autocomplete": "off", "maxlength": 40}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
+        if isinstance(value, str) and len(value) > 40:
+            raise ValidationError(_("The amount is too large; check the number of digits."), code="bad_amount")
         return parse_amount(value)
 
 
