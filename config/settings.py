@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "centers.models.supervision.Meeting.Kind",
         "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
         "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
+        "ContributionKindEnum": "contributions.models.gifts.Contribution.Kind",
+        "ContributionStatusEnum": "contributions.models.gifts.Contribution.Status",
+        "ContributionChannelEnum": "contributions.models.gifts.Contribution.Channel",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

@@ -124,7 +124,8 @@ class ContributionCreateSerializer(serializers.Serializer):
 
     center = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     kind = serializers.ChoiceField(choices=Contribution.Kind.choices, default=Contribution.Kind.CASH)
-    purpose = serializers.SlugRelatedField(slug_field="code", queryset=Purpose.objects.all())
+    # A code, checked by the service (a CharField refuses NUL bytes before any query sees them).
+    purpose = serializers.CharField(max_length=32, help_text=_("Purpose code, e.g. general or zakat"))
     channel = serializers.ChoiceField(choices=Contribution.Channel.choices, default=Contribution.Channel.IN_PERSON)
     received_on = serializers.DateField()
     amount = serializers.IntegerField(min_value=1, max_value=MAX_AMOUNT, required=False, allow_null=True,
