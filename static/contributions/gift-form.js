@@ -32,6 +32,7 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "link-button";
+      button.tabIndex = -1;  // reached with the arrow keys: Tab keeps going donor → date
       button.textContent = [donor.name, donor.national_code_masked, donor.mobile].filter(Boolean).join(" — ");
       button.addEventListener("click", function () { pick(donor); });
       item.appendChild(button);
