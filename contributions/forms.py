@@ -220,9 +220,11 @@ class InKindGiftForm(GiftBaseForm):
 
 
 class GoodsLineForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=InKindLine.Category.choices)
+    # The selects' initial values are what an untouched row sends, so an empty row counts as unchanged.
+    category = forms.ChoiceField(label=_("Category"), choices=InKindLine.Category.choices,
+                                 initial=InKindLine.Category.FOOD)
     description = forms.CharField(label=_("Item"), max_length=160)
-    unit = forms.ChoiceField(label=_("Unit"), choices=InKindLine.Unit.choices)
+    unit = forms.ChoiceField(label=_("Unit"), choices=InKindLine.Unit.choices, initial=InKindLine.Unit.PIECE)
     quantity = LocalDecimalField(label=_("Quantity"), max_digits=12, decimal_places=3,
                                  min_value=Decimal("0.001"))
     unit_value = AmountField(label=_("Unit value (rials)"))

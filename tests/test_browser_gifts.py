@@ -69,6 +69,20 @@ def test_trustee_records_a_cash_gift_with_the_keyboard_only(live_server, demo_tr
         assert page.evaluate("document.activeElement.name") == "amount", "ready for the next gift"
         screenshot(page, "gift-quick-recorded")
 
+        # The gift's page, the list and the campaigns: styled, right-to-left, no script or CSP error.
+        with page.expect_navigation():
+            page.click(".messages .message a")
+        check_page(page, watched)
+        assert "۲٬۵۰۰٬۰۰۰" in page.locator("main").inner_text()
+        screenshot(page, "gift-detail")
+        for path, name in (("gifts/", "gift-list"), ("campaigns/", "gift-campaigns"),
+                           ("gifts/new/in-kind/", "gift-in-kind-form")):
+            assert page.goto(f"{live_server.url}/centers/{t.center_slug}/{path}").status == 200
+            check_page(page, watched)
+            screenshot(page, name)
+            if name == "gift-campaigns":
+                assert page.locator("main progress").count() >= 1, "the demo campaign's progress toward its goal"
+
     with scopes_disabled():
         gift = Contribution.objects.filter(center__slug=t.center_slug).order_by("-pk").first()
         assert Contribution.objects.filter(center__slug=t.center_slug).count() == before + 1

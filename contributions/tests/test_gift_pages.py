@@ -215,7 +215,10 @@ def test_in_kind_form_records_goods_typed_in_persian_digits(client, center, reco
             "lines-0-quantity": "۱۲٫۵", "lines-0-unit_value": "۸۰۰٬۰۰۰", "lines-0-perishable": "on",
             "lines-0-expires_on": format_jalali(TODAY + datetime.timedelta(days=200)),
             "lines-1-category": "clothing", "lines-1-description": "کاپشن زمستانی", "lines-1-unit": "piece",
-            "lines-1-quantity": "۴", "lines-1-unit_value": "3,500,000"}
+            "lines-1-quantity": "۴", "lines-1-unit_value": "3,500,000",
+            # An untouched row, as a browser sends it: its selects at their first choice, the rest empty.
+            "lines-2-category": "food", "lines-2-unit": "piece", "lines-2-description": "", "lines-2-quantity": "",
+            "lines-2-unit_value": "", "lines-2-expires_on": ""}
     login(client, recorder)
     with scope(center=[center.pk]):
         DonorLink.objects.create(center=center, donor=donor)
@@ -231,7 +234,9 @@ def test_in_kind_form_records_goods_typed_in_persian_digits(client, center, reco
 
 def test_in_kind_form_without_lines_stores_nothing(client, center, recorder):
     data = {"purpose": 1, "channel": "in_person", "anonymous": "on", "received_on": format_jalali(TODAY),
-            "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0"}
+            "lines-TOTAL_FORMS": "3", "lines-INITIAL_FORMS": "0",
+            **{f"lines-{n}-{name}": value for n in range(3) for name, value in (("category", "food"),
+                                                                              ("unit", "piece"))}}
     response = _english(login(client, recorder)).post(_url("gift-new-in-kind", center), data)
     assert response.status_code == 200
     assert "at least one line of goods" in response.content.decode()
