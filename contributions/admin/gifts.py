@@ -131,7 +131,8 @@ class ContributionAdmin(SupervisorModelAdmin):
     """Gifts at the centers of the supervisor's region, to read and filter. No one edits money here."""
 
     list_display = ("__str__", "center", "received_on", "kind", "purpose", "channel", "amount", "status", "donor")
-    list_filter = ("status", "kind", "channel", "purpose", "campaign", "received_on")
+    list_filter = ("status", "kind", "channel", "purpose", ("campaign", admin.RelatedOnlyFieldListFilter),
+                   "received_on")
     list_select_related = ("center", "purpose", "donor")
     search_fields = ("center__name", "external_reference", "note")
     inlines = [InKindLineInline, ServiceDetailInline, ConstructionDetailInline]

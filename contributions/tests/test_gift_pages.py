@@ -353,3 +353,24 @@ def test_supervisor_creates_a_campaign_for_their_region_and_reads_gifts_only(cli
     client.post(change, {"amount": "1", "status": "reversed"})
     gift.refresh_from_db()
     assert (gift.amount, gift.status) == (7_000, Contribution.Status.CONFIRMED)  # money is not edited here
+
+
+def test_supervisor_editing_a_campaign_keeps_the_centers_outside_their_region(client, world, center):
+    supervisor = world.supervisor(level="province")
+    tehran = world.center(county=world.county("تهران", "تهران"))
+    campaign = Campaign.objects.create(organization=world.relief, occasion="nowruz", name="نوروز",
+                                       starts_on=TODAY, ends_on=TODAY)
+    campaign.centers.add(tehran)
+    login(client, supervisor)
+    change = reverse("admin:contributions_campaign_change", args=[campaign.pk])
+    assert tehran.name not in client.get(change).content.decode()
+    response = client.post(change, {"organization": world.relief.pk, "occasion": "nowruz", "name": "نوروز ۱۴۰۵",
+                                    "starts_on": format_jalali(TODAY), "ends_on": format_jalali(TODAY),
+                                    "centers": [center.pk]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    with scopes_disabled():
+        assert set(campaign.centers.all()) == {center, tehran}
+    # A campaign of another organisation is not theirs.
+    welfare = Campaign.objects.create(organization=world.welfare, occasion="nowruz", name="بهزیستی",
+                                      starts_on=TODAY, ends_on=TODAY)
+    assert client.get(reverse("admin:contributions_campaign_change", args=[welfare.pk])).status_code in (302, 404)
