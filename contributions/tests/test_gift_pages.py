@@ -374,3 +374,23 @@ def test_supervisor_editing_a_campaign_keeps_the_centers_outside_their_region(cl
     welfare = Campaign.objects.create(organization=world.welfare, occasion="nowruz", name="بهزیستی",
                                       starts_on=TODAY, ends_on=TODAY)
     assert client.get(reverse("admin:contributions_campaign_change", args=[welfare.pk])).status_code in (302, 404)
+
+
+def test_demo_seeds_the_campaign_and_gifts_once(db, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())  # idempotent: nothing twice
+    with scopes_disabled():
+        campaign = Campaign.objects.get(name="جشن نیکوکاری ۱۴۰۵")
+        gifts = Contribution.objects.all()
+        assert campaign.centers.count() >= 4
+        assert gifts.filter(kind="cash").count() >= 40  # other areas (pledges) may add their own
+        assert gifts.filter(kind="cash", donor__isnull=True, channel="charity_box").exists()
+        assert gifts.filter(status="recorded").count() >= 2
+        assert gifts.filter(kind="service").count() >= 3 and gifts.filter(kind="construction").count() >= 2
+        assert len(set(gifts.values_list("purpose__code", flat=True))) >= 5
+        assert gifts.filter(campaign=campaign, status="confirmed").exists()
