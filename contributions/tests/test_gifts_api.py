@@ -4,6 +4,7 @@ purposes, translated 400s, and the outsider's 404."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django_scopes import scope, scopes_disabled
 from rest_framework.authtoken.models import Token
@@ -212,3 +213,21 @@ def test_campaigns_show_only_the_callers_centers_and_progress(client, world, cen
 def test_purposes_are_a_public_list(client, db):
     codes = [p["code"] for p in client.get("/api/v1/purposes/", {"page_size": 100}).json()["results"]]
     assert {"general", "zakat", "sadaqah", "dowry"} <= set(codes)
+
+
+def test_service_refuses_what_the_columns_cannot_hold_with_a_message(in_scope):
+    """Found while building the API: these reached PostgreSQL as overflows (a 500) instead of a refusal."""
+    cases = [
+        ({"kind": "service", "amount": 1_000, "service": services.ServiceGiven(service_type="legal",
+                                                                                quantity="1.25")}, "one decimal"),
+        ({"kind": "service", "amount": 1_000, "service": services.ServiceGiven(service_type="legal",
+                                                                                quantity=10**8)}, "one decimal"),
+        ({"kind": "in_kind", "goods": [services.GoodsLine(category="food", description="x", unit="kg",
+                                                          quantity=10**10, unit_value=1)]}, "too large"),
+        ({"kind": "cash", "amount": 1_000, "external_reference": "R" * 65}, "too long"),
+    ]
+    for kwargs, message in cases:
+        with translation.override("en"), pytest.raises(ValidationError) as error:
+            services.contribution_record(center=in_scope, purpose="general", received_on=TODAY, **kwargs)
+        assert message in str(error.value), kwargs
+    assert not Contribution.objects.exists()
