@@ -273,6 +273,9 @@ SPECTACULAR_SETTINGS = {
         "PledgeStatusEnum": "contributions.models.pledges.Pledge.Status",
         "PledgeInstalmentStatusEnum": "contributions.models.pledges.PledgeInstalment.Status",
         "InKindUnitEnum": "contributions.models.gifts.InKindLine.Unit",
+        "ContributionKindEnum": "contributions.models.gifts.Contribution.Kind",
+        "ContributionStatusEnum": "contributions.models.gifts.Contribution.Status",
+        "ContributionChannelEnum": "contributions.models.gifts.Contribution.Channel",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

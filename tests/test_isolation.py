@@ -149,6 +149,27 @@ class Worlds:
         self.foreign_kwargs["pledge_id"] = foreign_pledge.pk
         self.foreign_api_objects["pledge"] = foreign_pledge.pk
         self.secrets += ["تعهد‌محرمانه"]
+        # contributions: gifts and campaigns
+        from contributions.models import Campaign, Contribution, Purpose
+
+        with scopes_disabled():
+            general = Purpose.objects.get(code="general")
+            own_gift = Contribution.objects.create(center=self.mine, purpose=general, amount=1_000,
+                                                   received_on=datetime.date(2025, 5, 1))
+            foreign_gift = Contribution.objects.create(center=self.theirs, purpose=general, amount=7_777,
+                                                       received_on=datetime.date(2025, 5, 1), note="هدیه‌محرمانه")
+        own_campaign = Campaign.objects.create(organization=self.mine.organization, occasion="ramadan",
+                                               name="کارزار خودی", starts_on=datetime.date(2025, 3, 1),
+                                               ends_on=datetime.date(2025, 3, 30))
+        own_campaign.centers.add(self.mine)
+        foreign_campaign = Campaign.objects.create(organization=self.theirs.organization, occasion="nowruz",
+                                                   name="کارزار‌محرمانه", starts_on=datetime.date(2025, 3, 1),
+                                                   ends_on=datetime.date(2025, 3, 30))
+        foreign_campaign.centers.add(self.theirs)
+        self.secrets += ["هدیه‌محرمانه", "کارزار‌محرمانه"]
+        self.foreign_kwargs.update({"contribution_id": foreign_gift.pk, "campaign_id": foreign_campaign.pk})
+        self.own_kwargs.update({"contribution_id": own_gift.pk, "campaign_id": own_campaign.pk})
+        self.foreign_api_objects.update({"contribution": foreign_gift.pk})
 
 
 @pytest.fixture

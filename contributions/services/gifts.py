@@ -97,6 +97,17 @@ def _quantity(value) -> Decimal:
     if not quantity.is_finite() or quantity <= 0 or quantity != quantity.quantize(Decimal("0.001")):
         raise ValidationError(_("The quantity must be a positive number with at most three decimals."),
                               code="bad_quantity")
+    if quantity >= 10**9:  # the column holds 12 digits, 3 of them decimals
+        raise ValidationError(_("The quantity is too large."), code="bad_quantity")
+    return quantity
+
+
+def _service_quantity(value) -> Decimal:
+    """Hours or sessions: the column holds 8 digits, one of them a decimal."""
+    quantity = _quantity(value)
+    if quantity != quantity.quantize(Decimal("0.1")) or quantity >= 10**7:
+        raise ValidationError(_("Hours or sessions must be a positive number with at most one decimal."),
+                              code="bad_quantity")
     return quantity
 
 
@@ -137,6 +148,8 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
     purpose_obj = _purpose(purpose)
     _check_campaign(center, campaign, received_on)
     external_reference = (external_reference or "").strip()
+    if len(external_reference) > 64:
+        raise ValidationError(_("The bank or gateway reference is too long."), code="bad_external_reference")
     if external_reference and Contribution.objects.filter(center=center,
                                                           external_reference=external_reference).exists():
         raise ValidationError(_("A contribution with this bank or gateway reference is already recorded."),
@@ -193,7 +206,7 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
         _choice(service.service_type, ServiceDetail.ServiceType, _("Unknown type of service."), "bad_service")
         _choice(service.measure, ServiceDetail.Measure, _("Unknown measure."), "bad_measure")
         ServiceDetail.objects.create(center=center, contribution=contribution, service_type=service.service_type,
-                                     measure=service.measure, quantity=_quantity(service.quantity),
+                                     measure=service.measure, quantity=_service_quantity(service.quantity),
                                      description=(service.description or "")[:255])
     elif kind == Contribution.Kind.CONSTRUCTION:
         _choice(construction.form, ConstructionDetail.Form, _("Unknown form of construction."), "bad_form")
