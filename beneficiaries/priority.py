@@ -54,6 +54,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_WEIGHTS: dict = {
     "severity": {  # points per severity level (1-5) of the category's current assessment
@@ -77,6 +78,13 @@ DEFAULT_WEIGHTS: dict = {
     "no_insurance": 6,
     "housing": {"homeless": 15, "informal": 10, "relatives": 4, "rented": 3, "owned": 0},
     "reassess_after_days": 180,  # default reassessment due date after an assessment
+}
+
+
+# How each part is named on the household's page.
+PART_LABELS = {
+    "needs": _("needs"), "dependants": _("dependants"), "income": _("low income"), "disability": _("disability"),
+    "orphans": _("orphans"), "rural": _("rural"), "insurance": _("no insurance"), "housing": _("housing"),
 }
 
 
