@@ -42,7 +42,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    head = MemberSerializer(read_only=True)
+    head = MemberSerializer(read_only=True, allow_null=True)
     members = MemberSerializer(many=True, read_only=True)
     mobile_masked = serializers.CharField(source="masked_mobile", read_only=True)
     supporting_organizations = serializers.ListField(
