@@ -132,7 +132,7 @@ class Member(models.Model):
         MALE = "male", _("Male")
 
     class Education(models.TextChoices):
-        NONE = "none", _("None")
+        NONE = "none", _("No schooling")
         LITERACY = "literacy", _("Can read and write")
         PRIMARY = "primary", _("Primary school")
         SECONDARY = "secondary", _("Secondary school")
