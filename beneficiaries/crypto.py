@@ -47,7 +47,7 @@ from core.validators import normalize_national_code
 VERSION = "v1"
 NATIONAL_CODE = "national_code"
 MOBILE = "mobile"
-MASK_CHAR = "•"
+MASK_CHAR = "*"  # not a bullet: in Persian digits a bullet looks like zero (۰)
 
 
 class DecryptionError(Exception):
@@ -120,7 +120,7 @@ def blind_index(national_code: str) -> str:
 
 
 def mask(value: str, *, head: int = 4, tail: int = 3) -> str:
-    """``0499370899`` -> ``0499•••899`` (the page's ``digits`` filter makes the digits Persian). Short values
+    """``0499370899`` -> ``0499***899`` (the page's ``digits`` filter makes the digits Persian). Short values
     are masked whole: a mask must never show the whole value."""
     value = to_latin_digits(value or "")
     if not value:

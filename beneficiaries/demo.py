@@ -12,6 +12,7 @@ from django.utils import timezone
 from beneficiaries import crypto, services
 from beneficiaries.models import Member
 from centers.access import actor_for
+from core.digits import to_persian_digits
 from core.validators import national_code_check_digit
 
 
@@ -138,7 +139,8 @@ def seed(ctx):
         actor = actor_for(ctx.users[f"{slug}-vice-chair"], second_factor_passed=True)
         household = services.household_register(
             actor=actor, center=center, county=center.county, village=village, area=area, housing=housing,
-            address=f"{center.county.name}، {village}، کوچه {index + 3}، پلاک {index + 11}",
+            address=f"{center.county.name}، {village}، کوچه {to_persian_digits(index + 3)}، "
+                    f"پلاک {to_persian_digits(index + 11)}",
             monthly_income=income * 1_000_000, insurance=insurance, supporting_organizations=supporters,
             consent_on=today - datetime.timedelta(days=60), mobile=f"0913{index + 1:03d}{(index * 37) % 10000:04d}",
             head=services.MemberInput(first_name=first, last_name=last, gender=gender, relation="head",
