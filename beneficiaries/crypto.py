@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
@@ -55,7 +56,14 @@ class DecryptionError(Exception):
 
 
 def _key(setting: str, derivation_label: bytes) -> bytes:
-    value = getattr(settings, setting, "") or ""
+    allow_derived = bool(settings.DEBUG or getattr(settings, "BENEFICIARY_KEYS_FROM_SECRET_KEY", False))
+    return _key_from(setting, getattr(settings, setting, "") or "", derivation_label, allow_derived,
+                     settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=8)
+def _key_from(setting: str, value: str, derivation_label: bytes, allow_derived: bool, secret_key: str) -> bytes:
+    """Cached by the settings' values themselves, so a changed setting (a test's override) takes effect."""
     if value:
         try:
             key = base64.urlsafe_b64decode(value.encode() + b"=" * (-len(value) % 4))
@@ -64,10 +72,15 @@ def _key(setting: str, derivation_label: bytes) -> bytes:
         if len(key) != 32:
             raise ImproperlyConfigured(f"{setting} must be 32 bytes in urlsafe base64.")
         return key
-    if not settings.DEBUG and not getattr(settings, "BENEFICIARY_KEYS_FROM_SECRET_KEY", False):
+    if not allow_derived:
         raise ImproperlyConfigured(f"{setting} is not set (required outside development).")
     # Development only: derived from SECRET_KEY, one label per key so the two keys differ.
-    return hmac.new(settings.SECRET_KEY.encode(), derivation_label, hashlib.sha256).digest()
+    return hmac.new(secret_key.encode(), derivation_label, hashlib.sha256).digest()
+
+
+@functools.lru_cache(maxsize=8)
+def _cipher(key: bytes) -> AESGCM:
+    return AESGCM(key)
 
 
 def encryption_key() -> bytes:
@@ -93,7 +106,7 @@ def encrypt(plaintext: str, *, purpose: str) -> str:
         return ""
     key = encryption_key()
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), purpose.encode())
+    sealed = _cipher(key).encrypt(nonce, plaintext.encode(), purpose.encode())
     return f"{VERSION}.{key_id(key)}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
 
 
@@ -108,7 +121,7 @@ def decrypt(stored: str, *, purpose: str) -> str:
     if version != VERSION or len(raw) < 12 + 16:
         raise DecryptionError("unknown ciphertext version")
     try:
-        return AESGCM(encryption_key()).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
+        return _cipher(encryption_key()).decrypt(raw[:12], raw[12:], purpose.encode()).decode()
     except InvalidTag:
         raise DecryptionError("ciphertext does not open with this key and purpose") from None
 

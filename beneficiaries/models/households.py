@@ -90,6 +90,7 @@ class Household(models.Model):
     priority_score = models.PositiveIntegerField(_("priority score"), default=0, editable=False)
     priority_parts = models.JSONField(_("priority score parts"), default=dict, blank=True, editable=False)
     next_reassessment_on = models.DateField(_("next reassessment"), null=True, blank=True, editable=False)
+    member_count = models.PositiveSmallIntegerField(_("number of members"), default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("registered by"))
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
