@@ -33,6 +33,8 @@ class Action(StrEnum):
     MANAGE_FINANCE = "manage_finance"  # confirm and reverse gifts, spend, transfer, issue receipts
     MANAGE_STOCK = "manage_stock"  # receive and distribute in-kind goods
     MANAGE_DONORS = "manage_donors"  # find and merge duplicate donors, import donor lists
+    VIEW_BENEFICIARIES = "view_beneficiaries"  # see households, members and needs (identifiers masked)
+    MANAGE_BENEFICIARIES = "manage_beneficiaries"  # register and assess households, reveal an identifier
 
 
 # What each board role may do at its own center, besides VIEW (seed 002: the chair leads the board, the
@@ -57,6 +59,17 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     BoardRole.PARTICIPATION_OFFICER: _GIFTS,
     BoardRole.ORPHAN_SPONSORSHIP_OFFICER: _GIFTS,
 }
+# Beneficiaries (issue 5). Seed 002: the vice-chair identifies the truly needy, categorises and prioritises
+# their needs and records them, under the chair; the social-work officer serves them. The finance officer
+# oversees spending and the officers of each kind of aid deliver it, so they see households (identifiers
+# masked) but do not register or assess them. Donor-relations officers and the others never see them.
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.SOCIAL_WORK_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.VIEW_BENEFICIARIES,
+                                                                  Action.MANAGE_BENEFICIARIES}
+for _role in (BoardRole.FINANCE_OFFICER, BoardRole.ORPHAN_SPONSORSHIP_OFFICER, BoardRole.DOWRY_MARRIAGE_OFFICER,
+              BoardRole.QARD_HASAN_OFFICER, BoardRole.EMPLOYMENT_OFFICER, BoardRole.HEALTH_OFFICER,
+              BoardRole.HOUSING_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.VIEW_BENEFICIARIES}
 
 
 @dataclass(frozen=True)

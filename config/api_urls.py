@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MeView, ObtainTokenView
+from beneficiaries import api as beneficiaries_api
 from centers import api as centers_api
 from contributions import api as contributions_api
 from donors import api as donors_api
@@ -12,6 +13,7 @@ router = DefaultRouter()
 centers_api.register(router)
 contributions_api.register(router)
 donors_api.register(router)
+beneficiaries_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

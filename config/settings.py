@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "ContributionKindEnum": "contributions.models.gifts.Contribution.Kind",
         "ContributionStatusEnum": "contributions.models.gifts.Contribution.Status",
         "ContributionChannelEnum": "contributions.models.gifts.Contribution.Channel",
+        "AssessmentCategoryEnum": "beneficiaries.models.households.Assessment.Category",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }
@@ -297,3 +298,16 @@ CONTENT_SECURITY_POLICY = (
 CONTENT_SECURITY_POLICY_EXCEPTIONS = {
     "/api/docs/": CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
 }
+
+# --- Beneficiaries: identifiers encrypted at rest, found by a keyed blind index (DESIGN §8) -----------
+# Two separate 32-byte keys in urlsafe base64 (make one with `python -c "from beneficiaries.crypto import
+# generate_key; print(generate_key())"`), kept outside the database and its backups. A key left unset is
+# derived from SECRET_KEY (beneficiaries/crypto.py) only in development: with DEBUG on, or on a checkout
+# using its own generated .data/secret_key (no DJANGO_SECRET_KEY given: make run, the tests). A deployment
+# (DJANGO_SECRET_KEY set, as docker-compose requires) must set both keys or beneficiary pages fail closed.
+BENEFICIARY_ENCRYPTION_KEY = env.str("BENEFICIARY_ENCRYPTION_KEY", default="")
+BENEFICIARY_BLIND_INDEX_KEY = env.str("BENEFICIARY_BLIND_INDEX_KEY", default="")
+BENEFICIARY_KEYS_FROM_SECRET_KEY = DEBUG or not env.str("DJANGO_SECRET_KEY", default="")
+# Overrides of the priority rule's weights (beneficiaries/priority.py DEFAULT_WEIGHTS, merged key by key),
+# e.g. {"rural": 10, "severity": {"employment": 10}}.
+BENEFICIARY_PRIORITY_WEIGHTS: dict = {}

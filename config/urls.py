@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("centers.urls")),
     path("", include("contributions.urls")),
     path("", include("donors.urls")),
+    path("", include("beneficiaries.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -170,6 +170,17 @@ class Worlds:
         self.foreign_kwargs.update({"contribution_id": foreign_gift.pk, "campaign_id": foreign_campaign.pk})
         self.own_kwargs.update({"contribution_id": own_gift.pk, "campaign_id": own_campaign.pk})
         self.foreign_api_objects.update({"contribution": foreign_gift.pk})
+        # beneficiaries
+        from beneficiaries.tests.helpers import isolation_objects
+
+        own_household = isolation_objects(self.mine, self.insider, head_name="سرپرست‌خودی",
+                                          evidence="شاهد خودی", code_seed=41)
+        foreign_household = isolation_objects(self.theirs, self.foreign_trustee, head_name="سرپرست‌محرمانه",
+                                              evidence="شاهد‌محرمانه", code_seed=42)
+        self.own_kwargs["household_id"] = own_household["household_id"]
+        self.foreign_kwargs["household_id"] = foreign_household["household_id"]
+        self.foreign_api_objects.update(foreign_household["api"])
+        self.secrets += ["سرپرست‌محرمانه", "شاهد‌محرمانه", foreign_household["code"]]
 
 
 @pytest.fixture
