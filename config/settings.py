@@ -261,6 +261,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingKindEnum": "centers.models.supervision.Meeting.Kind",
         "DocumentKindEnum": "centers.models.supervision.ArchivedDocument.Kind",
         "ComplaintEventKindEnum": "centers.models.supervision.ComplaintEvent.Kind",
+        "DonorKindEnum": "donors.models.Donor.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

@@ -110,6 +110,20 @@ class Worlds:
         self.foreign_kwargs.update(foreign.url_kwargs)
         self.foreign_api_objects.update(foreign.api_objects)
         self.secrets += foreign.secrets
+        # donors
+        from donors.models import Donor, DonorLink
+
+        with scopes_disabled():
+            own_donor = Donor.objects.create(organization=self.mine.organization, first_name="خیر", last_name="خودی")
+            DonorLink.objects.create(center=self.mine, donor=own_donor)
+            foreign_donor = Donor.objects.create(organization=self.theirs.organization, first_name="خیر",
+                                                 last_name="محرمانه‌بیگانه", mobile="09130000001")
+            DonorLink.objects.create(center=self.theirs, donor=foreign_donor)
+        self.own_kwargs["donor_id"] = own_donor.pk
+        self.foreign_kwargs["donor_id"] = foreign_donor.pk
+        self.foreign_kwargs["error_token"] = "an-import-error-token"  # tested in donors/tests/test_importing.py
+        self.foreign_api_objects["donor"] = foreign_donor.pk
+        self.secrets += ["محرمانه‌بیگانه", "09130000001"]
 
 
 @pytest.fixture

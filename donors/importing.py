@@ -1,0 +1,333 @@
+"""Import and export of donors as Excel workbooks (issue 4.8), and the workbook plumbing the contributions
+import (``contributions.services.importing``) shares.
+
+An import is all or nothing: every row is checked (with the same services a trustee's form uses, each row in
+its own savepoint so one bad row does not hide the next), and if any row is bad the whole batch is rolled
+back and an error workbook comes back with each bad row, its row number in the uploaded sheet and the
+reason. Only a file whose every row is good is stored, in one transaction.
+
+Headers are Persian (the file format trustees already keep); English and common alternative headers are
+accepted too, in any order, and unknown columns are ignored, so an exported list imports again. Dates are
+Jalali, in Persian or Latin digits. Limits: 5 MB and 5,000 rows; anything that is not an Excel workbook is a
+clear error, never a crash.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from centers.models import Center
+from centers.services.lifecycle import require_center_can_operate
+from core.jalali import format_jalali
+
+from .models import Donor, DonorLink
+from .services import _clean_fields, _same_identity, clean_text, donor_create, donors_of, normalize_name
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5_000
+MAX_UNCOMPRESSED = 80 * 1024 * 1024  # a 5 MB zip that unpacks to more than this is not a spreadsheet
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROW_HEADER = "ردیف"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the Persian header written in templates and exports
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    width: int = 18
+    example: object = ""
+
+    def names(self) -> set[str]:
+        return {normalize_name(n) for n in (self.header, self.key, *self.aliases)}
+
+
+@dataclass
+class Row:
+    number: int  # the row number in the sheet, as Excel shows it
+    values: dict
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: ``ok`` with counts, or the bad rows (and nothing stored)."""
+
+    columns: tuple[Column, ...]
+    rows: list[Row]
+    counts: dict = field(default_factory=dict)
+
+    @property
+    def bad_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad_rows
+
+    def error_workbook(self) -> bytes:
+        """The bad rows with their row numbers and reasons, in the columns of the upload."""
+        headers = [ROW_HEADER, _("Reason"), *(c.header for c in self.columns)]
+        rows = ([row.number, "؛ ".join(row.errors), *(_export_value(row.values.get(c.key)) for c in self.columns)]
+                for row in self.bad_rows)
+        return workbook(_("Rejected rows"), headers, rows, widths=[8, 60, *(c.width for c in self.columns)])
+
+
+class _Rejected(Exception):
+    """Raised inside the import's savepoint to roll back every row once one is bad."""
+
+
+# --- Workbooks -------------------------------------------------------------------------------------------
+
+def _export_value(value):
+    if isinstance(value, datetime.datetime):
+        return format_jalali(value.date(), persian_digits=False)
+    if isinstance(value, datetime.date):
+        return format_jalali(value, persian_digits=False)
+    return value
+
+
+def workbook(title: str, headers: list[str], rows: Iterable[list], *, widths: list[int] | None = None,
+             money_columns: Iterable[int] = ()) -> bytes:
+    """A right-to-left workbook of one sheet with a bold header row; returns the .xlsx bytes."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.sheet_view.rightToLeft = True
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    money = set(money_columns)
+    for values in rows:
+        sheet.append(list(values))
+        if money:
+            for index in money:
+                sheet.cell(row=sheet.max_row, column=index + 1).number_format = "#,##0"
+    for index, width in enumerate(widths or []):
+        sheet.column_dimensions[sheet.cell(row=1, column=index + 1).column_letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_workbook(title: str, columns: tuple[Column, ...]) -> bytes:
+    """An empty import file: the headers and one example row (to be replaced)."""
+    return workbook(title, [c.header for c in columns], [[c.example for c in columns]],
+                    widths=[c.width for c in columns])
+
+
+def _cell(value):
+    """A cell's value as the import understands it: text trimmed, whole floats as integers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def read_rows(upload, columns: tuple[Column, ...]) -> list[Row]:
+    """Reads the first sheet of an uploaded .xlsx into rows keyed by column. Raises ``ValidationError`` for
+    a file that is too big, not an Excel workbook, has too many rows or lacks a required column."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(_("The file is too large: at most 5 MB."), code="file_too_large")
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise ValidationError(_("The file is too large: at most 5 MB."), code="file_too_large")
+    not_excel = ValidationError(_("This is not an Excel file (.xlsx). Save the sheet as an Excel workbook and "
+                                  "try again."), code="not_excel")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED:
+                raise ValidationError(_("The file is too large: at most 5 MB."), code="file_too_large")
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged or foreign file
+        raise not_excel from None
+    try:
+        sheet = book.worksheets[0] if book.worksheets else None
+        if sheet is None:
+            raise ValidationError(_("The workbook has no sheet."), code="no_sheet")
+        lines = sheet.iter_rows(values_only=True)
+        header = next(lines, None)
+        if not header or not any(header):
+            raise ValidationError(_("The first row of the sheet must hold the column headers."), code="no_header")
+        positions: dict[str, int] = {}
+        for index, title in enumerate(header):
+            name = normalize_name(str(title)) if title is not None else ""
+            for column in columns:
+                if name and name in column.names() and column.key not in positions:
+                    positions[column.key] = index
+                    break
+        missing = [c.header for c in columns if c.required and c.key not in positions]
+        if missing:
+            raise ValidationError(_("The sheet has no column “%(names)s”. Use the template file.")
+                                  % {"names": "، ".join(missing)}, code="missing_columns")
+        if not positions:
+            raise ValidationError(_("None of the sheet's columns is known. Use the template file."),
+                                  code="missing_columns")
+        rows: list[Row] = []
+        for number, line in enumerate(lines, start=2):
+            values = {key: _cell(line[index]) if index < len(line) else None for key, index in positions.items()}
+            if all(v is None for v in values.values()):
+                continue
+            rows.append(Row(number=number, values=values))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(_("The file has more than %(n)d rows; split it into smaller files.")
+                                      % {"n": MAX_ROWS}, code="too_many_rows")
+    except ValidationError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged sheet inside a valid zip
+        raise not_excel from None
+    finally:
+        book.close()
+    if not rows:
+        raise ValidationError(_("The sheet has no rows to import."), code="empty_file")
+    return rows
+
+
+def run_all_or_nothing(rows: list[Row], store: Callable[[Row], None]) -> None:
+    """Calls ``store(row)`` for every row, each in its own savepoint; a ``ValidationError`` becomes the row's
+    error. When any row has an error, everything stored is rolled back. Call inside a transaction."""
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if row.errors:
+                    continue
+                try:
+                    with transaction.atomic():
+                        store(row)
+                except ValidationError as exc:
+                    row.errors.extend(exc.messages)
+            if any(row.errors for row in rows):
+                raise _Rejected
+    except _Rejected:
+        pass
+
+
+def text(value) -> str:
+    """A cell as text (numbers without a decimal point), for identifiers and names."""
+    if value is None:
+        return ""
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return format_jalali(value if not isinstance(value, datetime.datetime) else value.date(),
+                             persian_digits=False)
+    return clean_text(str(value))
+
+
+# --- Donors ----------------------------------------------------------------------------------------------
+
+_PERSON_WORDS = {normalize_name(w) for w in ("حقیقی", "شخص حقیقی", "person", "natural person", "فرد")}
+_LEGAL_WORDS = {normalize_name(w) for w in ("حقوقی", "شخص حقوقی", "legal", "legal entity", "شرکت", "موسسه")}
+
+DONOR_COLUMNS = (
+    Column("kind", "نوع خیر", ("نوع", "kind"), width=12, example="حقیقی"),
+    Column("first_name", "نام", ("first name", "first_name"), example="علی"),
+    Column("last_name", "نام خانوادگی", ("last name", "last_name", "نام‌خانوادگی"), example="رضایی"),
+    Column("legal_name", "نام شخص حقوقی", ("نام حقوقی", "نام شرکت", "نام موسسه", "legal name", "legal_name"),
+           width=28),
+    Column("national_code", "کد ملی", ("کدملی", "national code", "national_code"), width=14,
+           example="0012345679"),
+    Column("legal_entity_id", "شناسه ملی", ("شناسه ملی شخص حقوقی", "legal entity id", "legal_entity_id"),
+           width=14),
+    Column("mobile", "موبایل", ("تلفن همراه", "شماره همراه", "شماره موبایل", "mobile"), width=14,
+           example="09121234567"),
+    Column("email", "ایمیل", ("پست الکترونیک", "رایانامه", "email"), width=24),
+    Column("address", "نشانی", ("آدرس", "address"), width=36),
+    Column("postal_code", "کد پستی", ("کدپستی", "postal code", "postal_code"), width=12),
+)
+DONOR_EXPORT_EXTRA = ("تاریخ ثبت", "رضایت ارتباط", "تعداد مشارکت‌ها در مرکز")
+
+
+def _donor_kind(values: dict) -> str:
+    word = normalize_name(text(values.get("kind")))
+    if word in _LEGAL_WORDS:
+        return Donor.Kind.LEGAL
+    if word in _PERSON_WORDS:
+        return Donor.Kind.PERSON
+    if word:
+        raise ValidationError(_("Unknown kind of donor “%(value)s”: write حقیقی or حقوقی.")
+                              % {"value": text(values.get("kind"))}, code="bad_kind")
+    if values.get("legal_name") or values.get("legal_entity_id"):
+        return Donor.Kind.LEGAL
+    return Donor.Kind.PERSON
+
+
+def donor_template() -> bytes:
+    return template_workbook(_("Donors"), DONOR_COLUMNS)
+
+
+@transaction.atomic
+def donors_import(*, center: Center, upload, user=None) -> ImportResult:
+    """Imports donors into ``center`` (all or nothing). A donor the organisation already knows (same
+    national code or ID) is linked to the center, not created again; one already linked is left as it is.
+    ``counts``: ``created``, ``linked``, ``unchanged``."""
+    require_center_can_operate(center)
+    rows = read_rows(upload, DONOR_COLUMNS)
+    counts = {"created": 0, "linked": 0, "unchanged": 0}
+    seen: dict[str, int] = {}
+    prepared: dict[int, tuple[str, dict]] = {}
+    for row in rows:
+        try:
+            kind = _donor_kind(row.values)
+            data = _clean_fields(kind, {key: text(row.values.get(key)) for key in
+                                        ("first_name", "last_name", "legal_name", "national_code",
+                                         "legal_entity_id", "mobile", "email", "address", "postal_code")})
+        except ValidationError as exc:
+            row.errors.extend(exc.messages)
+            continue
+        identity = data["national_code"] or data["legal_entity_id"]
+        if identity:
+            if identity in seen:
+                row.errors.append(_("The same national code or ID is also in row %(row)d.")
+                                  % {"row": seen[identity]})
+                continue
+            seen[identity] = row.number
+        prepared[row.number] = (kind, data)
+
+    def store(row: Row) -> None:
+        kind, data = prepared[row.number]
+        existing = _same_identity(center.organization_id, data)
+        if existing is not None and DonorLink.objects.filter(center=center, donor=existing).exists():
+            counts["unchanged"] += 1
+            return
+        donor = donor_create(center=center, kind=kind, source=DonorLink.Source.IMPORT, user=user, **data)
+        counts["linked" if donor.linked_existing else "created"] += 1
+
+    run_all_or_nothing(rows, store)
+    result = ImportResult(DONOR_COLUMNS, rows, counts)
+    if not result.ok:
+        result.counts = {}
+    return result
+
+
+def donors_export(*, center: Center) -> bytes:
+    """The center's donors (not merged), in the import's columns plus registration date, consent and the
+    number of gifts at this center."""
+    from django.db.models import Count, Q
+
+    donors = (donors_of(center).annotate(gifts=Count("contributions", filter=Q(contributions__center=center)))
+              .order_by("last_name", "first_name", "legal_name", "pk"))
+    kind_words = {Donor.Kind.PERSON: "حقیقی", Donor.Kind.LEGAL: "حقوقی"}
+    rows = ([kind_words[d.kind], d.first_name, d.last_name, d.legal_name, d.national_code, d.legal_entity_id,
+             d.mobile, d.email, d.address, d.postal_code, _export_value(d.created_at),
+             "بله" if d.consent_at else "خیر", d.gifts] for d in donors.iterator())
+    return workbook(_("Donors"), [*(c.header for c in DONOR_COLUMNS), *DONOR_EXPORT_EXTRA], rows,
+                    widths=[*(c.width for c in DONOR_COLUMNS), 12, 12, 12])
