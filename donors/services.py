@@ -259,10 +259,10 @@ def donor_create(*, center: Center, kind: str = Donor.Kind.PERSON, first_name: s
     returned object (the caller says so). When that donor is already linked here, it is refused.
     """
     require_center_can_operate(center)
-    data = _clean_fields(kind, {"first_name": first_name, "last_name": last_name, "legal_name": legal_name,
-                                "national_code": national_code, "legal_entity_id": legal_entity_id,
-                                "mobile": mobile, "email": email, "address": address, "postal_code": postal_code})
-    existing = _same_identity(center.organization_id, data)
+    # A known identity is enough: the trustee who types only the national code means that donor.
+    identity = {"national_code": _optional(validators.normalize_national_code, national_code),
+                "legal_entity_id": _optional(validators.normalize_legal_entity_id, legal_entity_id)}
+    existing = _same_identity(center.organization_id, identity)
     if existing is not None:
         if DonorLink.objects.filter(center=center, donor=existing).exists():
             raise _bad(_("A donor with this national code or ID is already registered at this center: "
@@ -270,10 +270,14 @@ def donor_create(*, center: Center, kind: str = Donor.Kind.PERSON, first_name: s
         DonorLink.objects.create(center=center, donor=existing, source=source)
         existing.linked_existing = True
         return existing
+    data = _clean_fields(kind, {"first_name": first_name, "last_name": last_name, "legal_name": legal_name,
+                                "mobile": mobile, "email": email, "address": address, "postal_code": postal_code,
+                                **identity})
     donor = Donor(organization_id=center.organization_id, kind=kind, created_by=user, **data,
                   contact_by_sms=bool(contact_by_sms), contact_by_email=bool(contact_by_email),
                   contact_by_post=bool(contact_by_post), name_on_receipt=bool(name_on_receipt))
-    _apply_consent(donor, bool(consent))
+    if consent:
+        _apply_consent(donor, True)
     _check_preferences(donor)
     try:
         with transaction.atomic():
