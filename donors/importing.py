@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,10 @@ from centers.models import Center
 from centers.services.lifecycle import require_center_can_operate
 from core.jalali import format_jalali
 
-from .models import Donor, DonorLink
+from .models import Donor, DonorLink, ImportRun
 from .services import _clean_fields, clean_text, donor_create, donors_of, normalize_name
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5_000
@@ -346,3 +349,73 @@ def donors_export(*, center: Center) -> bytes:
              "بله" if d.consent_at else "خیر", d.gifts] for d in donors.iterator())
     return workbook(_("Donors"), [*(c.header for c in DONOR_COLUMNS), *DONOR_EXPORT_EXTRA], rows,
                     widths=[*(c.width for c in DONOR_COLUMNS), 12, 12, 12])
+
+
+# --- Imports as background tasks -----------------------------------------------------------------------
+
+def _importer(kind: str):
+    if kind == ImportRun.Kind.DONORS:
+        return donors_import
+    from contributions.services.importing import contributions_import
+
+    return contributions_import
+
+
+def _columns(kind: str) -> tuple[Column, ...]:
+    if kind == ImportRun.Kind.DONORS:
+        return DONOR_COLUMNS
+    from contributions.services.importing import CONTRIBUTION_COLUMNS
+
+    return CONTRIBUTION_COLUMNS
+
+
+@transaction.atomic
+def import_request(*, center: Center, kind: str, upload, user=None) -> ImportRun:
+    """Keeps an uploaded file and queues its import. The file's shape (size, Excel, headers, number of
+    rows) is checked at once, so a wrong file is refused here with a clear message; the rows are checked by
+    the task, which stores all of them or none."""
+    from .tasks import run_import
+
+    require_center_can_operate(center)
+    if kind not in ImportRun.Kind.values:
+        raise ValidationError(_("Unknown kind of import."), code="bad_kind")
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(_("The file is too large: at most 5 MB."), code="file_too_large")
+    data = upload.read(MAX_BYTES + 1)
+    rows = read_rows(io.BytesIO(data), _columns(kind))
+    run = ImportRun.objects.create(center=center, kind=kind, upload=data, row_count=len(rows),
+                                   filename=str(getattr(upload, "name", ""))[:200], requested_by=user)
+    run_import.enqueue(center_id=center.pk, run_id=run.pk)
+    return run
+
+
+def import_execute(*, run: ImportRun) -> ImportRun:
+    """Runs a queued import (the task calls this): all rows or none; the outcome is kept on ``run``."""
+    from django.utils import timezone
+
+    run = ImportRun.objects.select_related("center", "requested_by").get(pk=run.pk)
+    if run.status not in (ImportRun.Status.QUEUED, ImportRun.Status.RUNNING):
+        return run  # already done: a redelivered task does nothing twice
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING)
+    try:
+        result = _importer(run.kind)(center=run.center, upload=io.BytesIO(bytes(run.upload)),
+                                     user=run.requested_by)
+    except ValidationError as exc:
+        run.status, run.message = ImportRun.Status.FAILED, "؛ ".join(exc.messages)[:500]
+    except OperationalError:
+        raise  # the task retries
+    except Exception:
+        logger.exception("import %s failed", run.pk)
+        run.status, run.message = ImportRun.Status.FAILED, _("The import failed unexpectedly; nothing was stored.")
+    else:
+        if result.ok:
+            run.status, run.counts = ImportRun.Status.DONE, result.counts
+        else:
+            run.status = ImportRun.Status.REJECTED
+            run.bad_rows = [[row.number, row.errors] for row in result.bad_rows[:200]]
+            run.counts = {"bad": len(result.bad_rows)}
+            run.error_file = result.error_workbook()
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "message", "counts", "bad_rows", "error_file", "finished_at"])
+    return run

@@ -121,7 +121,14 @@ class Worlds:
             DonorLink.objects.create(center=self.theirs, donor=foreign_donor)
         self.own_kwargs["donor_id"] = own_donor.pk
         self.foreign_kwargs["donor_id"] = foreign_donor.pk
-        self.foreign_kwargs["error_token"] = "an-import-error-token"  # tested in donors/tests/test_importing.py
+        from donors.models import ImportRun
+
+        with scopes_disabled():
+            own_run, foreign_run = (ImportRun.objects.create(center=c, kind="donors", upload=b"x", status="rejected",
+                                                             error_file=b"PK", filename=f"{c.slug}.xlsx")
+                                    for c in (self.mine, self.theirs))
+        self.own_kwargs["import_id"] = own_run.pk
+        self.foreign_kwargs["import_id"] = foreign_run.pk
         self.foreign_api_objects["donor"] = foreign_donor.pk
         self.secrets += ["محرمانه‌بیگانه", "09130000001"]
 

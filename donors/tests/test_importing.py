@@ -19,7 +19,7 @@ from contributions.services.gifts import contribution_record_cash
 from core.digits import to_persian_digits
 from core.jalali import format_jalali
 from donors import importing, services
-from donors.models import Donor, DonorLink
+from donors.models import Donor, DonorLink, ImportRun
 
 from .conftest import YESTERDAY, a_national_code
 
@@ -220,30 +220,57 @@ def test_limits_and_missing_columns_are_clear_errors(center, monkeypatch):
         assert caught.value.code == "file_too_large"
 
 
-def test_import_pages_report_bad_rows_with_a_downloadable_error_file(client, world, center):
+def test_import_pages_queue_a_task_that_reports_bad_rows_with_a_downloadable_error_file(
+        client, world, center, django_capture_on_commit_callbacks):
     chair = world.trustee(center, BoardRole.CHAIR)
     login(client, chair)
     url = reverse("donors:contribution-import", kwargs={"center_slug": center.slug})
     assert client.get(url).status_code == 200
     upload = xlsx([CONTRIBUTION_HEADER, [JALALI_YESTERDAY, 1000, "general"], ["دیروز", 1000, "general"]])
-    response = client.post(url, {"file": upload})
-    assert response.status_code == 200
-    assert [row.number for row in response.context["bad_rows"]] == [3]
-    error_file = client.get(response.context["error_url"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"file": upload})
+    assert response.status_code == 302
+    with scopes_disabled():
+        run = ImportRun.objects.get()
+    assert response["Location"] == reverse("donors:import-detail",
+                                           kwargs={"center_slug": center.slug, "import_id": run.pk})
+    assert (run.status, run.row_count, run.bad_rows) == ("rejected", 2, [[3, run.bad_rows[0][1]]])
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "Refresh" not in page
+    error_file = client.get(reverse("donors:import-errors", kwargs={"center_slug": center.slug,
+                                                                    "import_id": run.pk}))
     assert error_file.status_code == 200 and error_file["Content-Type"] == importing.XLSX_CONTENT_TYPE
     assert [row[0] for row in sheet(error_file.content)[1:]] == [3]
     with scopes_disabled():
         assert not Contribution.objects.exists()
-    # Another user, or another center, cannot fetch that error file.
-    other = world.trustee(center, BoardRole.FINANCE_OFFICER)
-    login(client, other)
-    assert client.get(response.context["error_url"]).status_code == 404
-    # A good file is stored and the page says so.
+    # A board member without the finance role cannot see it; another center's trustee gets 404.
+    login(client, world.trustee(center, BoardRole.SOCIAL_WORK_OFFICER))
+    assert client.get(response["Location"]).status_code == 403
+    login(client, world.trustee(world.center(), BoardRole.CHAIR))
+    assert client.get(response["Location"]).status_code == 404
+    # A good file is stored by the task and its page says so.
     login(client, chair)
-    ok = client.post(url, {"file": xlsx([CONTRIBUTION_HEADER, [JALALI_YESTERDAY, 1000, "general"]])})
-    assert ok.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        ok = client.post(url, {"file": xlsx([CONTRIBUTION_HEADER, [JALALI_YESTERDAY, 1000, "general"]])})
+    done = client.get(ok["Location"])
+    assert done.context["run"].status == "done" and done.context["run"].counts == {"stored": 1, "total": 1000}
     with scopes_disabled():
         assert Contribution.objects.filter(center=center, amount=1000, status="confirmed").count() == 1
+
+
+def test_a_queued_import_page_refreshes_itself_and_a_redelivered_task_does_nothing_twice(client, world, center):
+    chair = world.trustee(center, BoardRole.CHAIR)
+    login(client, chair)
+    upload = xlsx([DONOR_HEADER, ["علی", "رضایی", a_national_code()]])
+    with scope(center=[center.pk]):
+        run = importing.import_request(center=center, kind="donors", upload=upload, user=chair)  # not run yet
+    page = client.get(reverse("donors:import-detail", kwargs={"center_slug": center.slug, "import_id": run.pk}))
+    assert page["Refresh"] == "3"
+    from donors.tasks import run_import
+
+    assert run_import.apply(kwargs={"center_id": center.pk, "run_id": run.pk}).get() == "done"
+    assert run_import.apply(kwargs={"center_id": center.pk, "run_id": run.pk}).get() == "done"
+    assert _donor_count(center) == 1
 
 
 def test_import_page_answers_a_non_excel_upload_with_a_form_error(client, world, center):
@@ -251,6 +278,8 @@ def test_import_page_answers_a_non_excel_upload_with_a_form_error(client, world,
     url = reverse("donors:donor-import", kwargs={"center_slug": center.slug})
     response = client.post(url, {"file": SimpleUploadedFile("photo.jpg", b"\xff\xd8\xff\xe0 not a sheet")})
     assert response.status_code == 200 and response.context["form"].errors["file"]
+    with scopes_disabled():
+        assert not ImportRun.objects.exists()
 
 
 def test_templates_and_exports_download_for_the_right_roles_only(client, world, center):

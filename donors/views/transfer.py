@@ -1,19 +1,17 @@
 """Import and export pages: donors and cash contributions from and to Excel (issue 4.8).
 
 Kept here, apart from the gifts area's pages, though two of the URLs live under ``contributions/``. An
-import that rejects its file shows the bad rows with their reasons and offers them as an error workbook,
-kept for an hour in the cache under a random token tied to the center and the user.
+upload is checked for its shape at once (size, Excel, headers, rows) and then imported by a background task
+(``donors.tasks.run_import``); the import's own page follows it (it refreshes itself while it runs) and, when
+the file was rejected, lists the bad rows with their reasons and offers them as an error workbook.
 """
-
-import secrets
 
 from django import forms
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -26,8 +24,10 @@ from centers.views.tenancy import staff_page
 from contributions.services import importing as contribution_importing
 from core.jalali import format_jalali
 from donors import importing
+from donors.models import ImportRun
 
-ERROR_FILE_SECONDS = 3600
+# Who may import (and see the import) of each kind: donors' lists need MANAGE_DONORS, money MANAGE_FINANCE.
+KIND_ACTION = {ImportRun.Kind.DONORS: Action.MANAGE_DONORS, ImportRun.Kind.CONTRIBUTIONS: Action.MANAGE_FINANCE}
 
 
 class UploadForm(forms.Form):
@@ -47,73 +47,66 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _error_key(center, user, token) -> str:
-    return f"donors:import-errors:{center.pk}:{user.pk}:{token}"
-
-
-def _import_page(request, center, *, what, run, template_url, template):
+def _import_page(request, center_slug, kind):
+    center = _center(request, center_slug, KIND_ACTION[kind])
     form = UploadForm(request.POST or None, request.FILES or None)
-    result = error_url = None
     if request.method == "POST" and form.is_valid():
         try:
-            result = run(form.cleaned_data["file"])
+            run = importing.import_request(center=center, kind=kind, upload=form.cleaned_data["file"],
+                                           user=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
-        if result is not None and result.ok:
-            return result
-        if result is not None:
-            token = secrets.token_urlsafe(16)
-            cache.set(_error_key(center, request.user, token), result.error_workbook(), ERROR_FILE_SECONDS)
-            error_url = reverse("donors:import-errors", kwargs={"center_slug": center.slug, "error_token": token})
-    return render(request, template, {
-        "center": center, "form": form, "result": result, "error_url": error_url, "what": what,
-        "template_url": template_url, "bad_rows": result.bad_rows[:200] if result else [],
+        else:
+            messages.info(request, _("The file was received; its rows are being checked."))
+            return redirect("donors:import-detail", center_slug=center.slug, import_id=run.pk)
+    template_name = "donors:donor-import-template" if kind == ImportRun.Kind.DONORS else \
+        "donors:contribution-import-template"
+    return render(request, "donors/import.html", {
+        "center": center, "form": form, "what": kind, "template_name": template_name,
         "max_rows": importing.MAX_ROWS,
+        "runs": ImportRun.objects.filter(center=center, kind=kind).defer("upload", "error_file")[:10],
     })
 
 
 @require_http_methods(["GET", "POST"])
 @staff_page
 def donor_import(request, center_slug):
-    center = _center(request, center_slug, Action.MANAGE_DONORS)
-    outcome = _import_page(
-        request, center, what="donors", template="donors/import.html",
-        template_url=reverse("donors:donor-import-template", kwargs={"center_slug": center.slug}),
-        run=lambda upload: importing.donors_import(center=center, upload=upload, user=request.user))
-    if isinstance(outcome, importing.ImportResult):
-        messages.success(request, _("The file was imported: %(created)d new donor(s), %(linked)d linked from "
-                                    "the organisation, %(unchanged)d already registered here.") % outcome.counts)
-        return redirect("donors:donor-list", center_slug=center.slug)
-    return outcome
+    return _import_page(request, center_slug, ImportRun.Kind.DONORS)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_page
 def contribution_import(request, center_slug):
-    center = _center(request, center_slug, Action.MANAGE_FINANCE)
-    outcome = _import_page(
-        request, center, what="contributions", template="donors/import.html",
-        template_url=reverse("donors:contribution-import-template", kwargs={"center_slug": center.slug}),
-        run=lambda upload: contribution_importing.contributions_import(center=center, upload=upload,
-                                                                       user=request.user))
-    if isinstance(outcome, importing.ImportResult):
-        messages.success(request, _("The file was imported: %(stored)d cash contribution(s) recorded and "
-                                    "confirmed.") % outcome.counts)
-        return redirect("donors:contribution-import", center_slug=center.slug)
-    return outcome
+    return _import_page(request, center_slug, ImportRun.Kind.CONTRIBUTIONS)
+
+
+def _run(request, center_slug, import_id) -> ImportRun:
+    center = access.center_by_slug(request.actor, center_slug)
+    run = get_object_or_404(ImportRun.objects.defer("upload").select_related("center"), center=center,
+                            pk=import_id)
+    access.require(request.actor, KIND_ACTION[run.kind], run)
+    return run
 
 
 @require_GET
 @staff_page
-def import_errors(request, center_slug, error_token):
-    """The error workbook of the caller's last rejected import at this center (kept for an hour)."""
-    center = access.center_by_slug(request.actor, center_slug)
-    valid = error_token.isascii() and len(error_token) < 64
-    content = cache.get(_error_key(center, request.user, error_token)) if valid else None
-    if content is None:
+def import_detail(request, center_slug, import_id):
+    run = _run(request, center_slug, import_id)
+    response = render(request, "donors/import_detail.html", {"center": run.center, "run": run})
+    if not run.finished:
+        response["Refresh"] = "3"  # follows the task without JavaScript
+    return response
+
+
+@require_GET
+@staff_page
+def import_errors(request, center_slug, import_id):
+    """The error workbook of a rejected import: its bad rows with their row numbers and reasons."""
+    run = _run(request, center_slug, import_id)
+    if not run.error_file:
         raise Http404
-    return xlsx_response(content, "rejected-rows.xlsx")
+    return xlsx_response(bytes(run.error_file), f"rejected-rows-{run.pk}.xlsx")
 
 
 def _stamp() -> str:
@@ -153,7 +146,9 @@ urlpatterns = [
     path("centers/<slug:center_slug>/donors/import/", donor_import, name="donor-import"),
     path("centers/<slug:center_slug>/donors/import/template.xlsx", donor_import_template,
          name="donor-import-template"),
-    path("centers/<slug:center_slug>/donors/import/errors/<str:error_token>.xlsx", import_errors, name="import-errors"),
+    path("centers/<slug:center_slug>/donors/imports/<int:import_id>/", import_detail, name="import-detail"),
+    path("centers/<slug:center_slug>/donors/imports/<int:import_id>/errors.xlsx", import_errors,
+         name="import-errors"),
     path("centers/<slug:center_slug>/donors/export.xlsx", donor_export, name="donor-export"),
     path("centers/<slug:center_slug>/contributions/import/", contribution_import, name="contribution-import"),
     path("centers/<slug:center_slug>/contributions/import/template.xlsx", contribution_import_template,
