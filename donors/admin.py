@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import SupervisorModelAdmin
 
 from . import services
-from .models import Donor, DonorLink, DonorMerge
+from .models import Donor, DonorLink, DonorMerge, ImportRun
 
 
 class DonorLinkInline(admin.TabularInline):
@@ -93,6 +93,24 @@ class DonorMergeAdmin(SupervisorModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(SupervisorModelAdmin):
+    """Imports of the centers in the supervisor's region: what was uploaded, when, and what became of it."""
+
+    list_display = ("__str__", "center", "filename", "row_count", "status", "requested_by", "created_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("center", "requested_by")
+    fields = ("center", "kind", "status", "filename", "row_count", "counts", "bad_rows", "message",
+              "requested_by", "created_at", "finished_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("upload", "error_file")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -417,5 +417,6 @@ def import_execute(*, run: ImportRun) -> ImportRun:
             run.counts = {"bad": len(result.bad_rows)}
             run.error_file = result.error_workbook()
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "message", "counts", "bad_rows", "error_file", "finished_at"])
+    run.upload = b""  # the donors' identities in the file are not kept once it is imported or refused
+    run.save(update_fields=["status", "message", "counts", "bad_rows", "error_file", "finished_at", "upload"])
     return run

@@ -52,3 +52,14 @@ def test_supervisor_merges_two_selected_donors_with_a_reason(client, world, cent
         merge = DonorMerge.objects.get()
     assert (merge.merged_by, merge.reason) == (supervisor, "یک نفرند")
     assert client.get(reverse("admin:donors_donormerge_changelist")).status_code == 200
+
+
+def test_supervisor_reads_the_imports_of_their_region(client, world, center):
+    from donors.models import ImportRun
+
+    with scopes_disabled():
+        run = ImportRun.objects.create(center=center, kind="donors", upload=b"", filename="list.xlsx",
+                                       status="rejected", bad_rows=[[3, ["کد ملی نادرست"]]])
+    login(client, world.supervisor(level="province"))
+    assert "list.xlsx" in client.get(reverse("admin:donors_importrun_changelist")).content.decode()
+    assert client.get(reverse("admin:donors_importrun_change", args=[run.pk])).status_code == 200
