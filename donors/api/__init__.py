@@ -97,7 +97,8 @@ EDITABLE = ("kind", *services.TEXT_FIELDS, *services.PREFERENCE_FIELDS)
 
 @extend_schema_view(create=extend_schema(request=DonorCreateSerializer, responses={201: DonorSerializer}))
 class DonorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Donors linked to the caller's centers (merged ones are listed with ``merged_into`` set)."""
+    """Donors linked to the caller's centers. A merged donor is no longer listed; read by its id, it shows
+    ``merged_into``, the donor kept."""
 
     model = Donor
     serializer_class = DonorSerializer
@@ -107,8 +108,11 @@ class DonorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         ids = sorted(self.request.actor.center_ids)
         first = (DonorLink.objects.filter(donor=OuterRef("pk"), center_id__in=ids).order_by("center_id")
                  .values("center_id")[:1])
-        return (Donor.objects.filter(pk__in=DonorLink.objects.filter(center_id__in=ids).values("donor_id"))
-                .annotate(link_center=Subquery(first)).order_by("last_name", "first_name", "legal_name", "pk"))
+        queryset = Donor.objects.filter(pk__in=DonorLink.objects.filter(center_id__in=ids).values("donor_id"))
+        if self.action == "list":
+            queryset = queryset.filter(merged_into__isnull=True)  # a merged donor is read only by its id
+        return queryset.annotate(link_center=Subquery(first)).order_by("last_name", "first_name", "legal_name",
+                                                                        "pk")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

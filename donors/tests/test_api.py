@@ -96,3 +96,6 @@ def test_merge_action_moves_gifts_and_needs_manage_donors(client, world, center)
         assert DonorMerge.objects.count() == 1
     again = client.post(url, {"merged": dup.pk}, content_type="application/json", **_headers(chair))
     assert again.status_code == 400
+    listed = client.get("/api/v1/donors/", **_headers(chair)).json()["results"]
+    assert [r["id"] for r in listed] == [kept.pk]
+    assert client.get(f"/api/v1/donors/{dup.pk}/", **_headers(chair)).json()["merged_into"] == kept.pk
