@@ -116,7 +116,12 @@ def workbook(title: str, headers: list[str], rows: Iterable[list], *, widths: li
     sheet.freeze_panes = "A2"
     money = set(money_columns)
     for values in rows:
-        sheet.append(list(values))
+        values = list(values)
+        sheet.append(values)
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value.startswith("="):
+                # Text typed by a person (a donor's name, a note) stays text: never a formula in the export.
+                sheet.cell(row=sheet.max_row, column=index + 1).data_type = "s"
         if money:
             for index in money:
                 sheet.cell(row=sheet.max_row, column=index + 1).number_format = "#,##0"

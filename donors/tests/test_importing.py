@@ -293,3 +293,11 @@ def test_templates_and_exports_download_for_the_right_roles_only(client, world, 
     login(client, world.trustee(center, BoardRole.SOCIAL_WORK_OFFICER))
     for name in ("donors:donor-export", "donors:contribution-export", "donors:donor-import"):
         assert client.get(reverse(name, kwargs=slug)).status_code == 403, name
+
+
+def test_exported_text_is_never_a_formula(center):
+    with scope(center=[center.pk]):
+        services.donor_create(center=center, first_name='=HYPERLINK("http://evil.example","x")', last_name="ب")
+        content = importing.donors_export(center=center)
+    cell = load_workbook(io.BytesIO(content)).active["B2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
