@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import SupervisorModelAdmin
+from core.digits import to_latin_digits
 
 from . import services
 from .models import Donor, DonorLink, DonorMerge, ImportRun
@@ -45,6 +46,10 @@ class DonorAdmin(SupervisorModelAdmin):
     readonly_fields = ("organization", "merged_into", "created_at", "created_by", "consent_at", "user")
     inlines = [DonorLinkInline]
     actions = ["merge_selected"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # National codes and mobiles are stored with Latin digits; supervisors may type Persian ones.
+        return super().get_search_results(request, queryset, to_latin_digits(search_term or ""))
 
     @admin.display(description=_("national code or ID"))
     def masked_identity(self, obj):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from conftest import login
+from core.digits import to_persian_digits
 from donors import services
 from donors.models import Donor, DonorMerge
 
@@ -34,6 +35,10 @@ def test_supervisor_sees_only_the_donors_of_their_region(client, world, center):
     assert page.status_code == 200
     body = page.content.decode()
     assert "اصفهانی‌نما" in body and "تهرانی‌نما" not in body
+    with scopes_disabled():
+        code = Donor.objects.get(last_name="اصفهانی‌نما").national_code
+    found = client.get(reverse("admin:donors_donor_changelist"), {"q": to_persian_digits(code)})
+    assert "اصفهانی‌نما" in found.content.decode()
 
 
 def test_supervisor_merges_two_selected_donors_with_a_reason(client, world, center):
