@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
         "ContributionStatusEnum": "contributions.models.gifts.Contribution.Status",
         "ContributionChannelEnum": "contributions.models.gifts.Contribution.Channel",
         "AssessmentCategoryEnum": "beneficiaries.models.households.Assessment.Category",
+        "DonorKindEnum": "donors.models.Donor.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }

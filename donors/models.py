@@ -165,3 +165,53 @@ class DonorMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged_id} → {self.survivor_id}"
+
+
+class ImportRun(models.Model):
+    """One uploaded Excel file of donors or cash contributions and what became of it (issue 4.8).
+
+    Imports run as a background task (DESIGN §3: long jobs never inside a request): the upload is kept here
+    until the task has checked every row and stored all of them, or none and the error workbook.
+    """
+
+    class Kind(models.TextChoices):
+        DONORS = "donors", _("Donors")
+        CONTRIBUTIONS = "contributions", _("Cash contributions")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being checked")
+        DONE = "done", _("Imported")
+        REJECTED = "rejected", _("Rejected: nothing stored")
+        FAILED = "failed", _("Failed")
+
+    center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("center"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    upload = models.BinaryField(_("uploaded file"), editable=False)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(_("what was stored"), default=dict, blank=True)
+    bad_rows = models.JSONField(_("rejected rows"), default=list, blank=True,
+                                help_text=_("Row numbers and reasons (the first 200)."))
+    error_file = models.BinaryField(_("error workbook"), null=True, blank=True, editable=False)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("requested by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ScopedManager(center="center")
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REJECTED, self.Status.FAILED)

@@ -181,6 +181,27 @@ class Worlds:
         self.foreign_kwargs["household_id"] = foreign_household["household_id"]
         self.foreign_api_objects.update(foreign_household["api"])
         self.secrets += ["سرپرست‌محرمانه", "شاهد‌محرمانه", foreign_household["code"]]
+        # donors
+        from donors.models import Donor, DonorLink
+
+        with scopes_disabled():
+            own_donor = Donor.objects.create(organization=self.mine.organization, first_name="خیر", last_name="خودی")
+            DonorLink.objects.create(center=self.mine, donor=own_donor)
+            foreign_donor = Donor.objects.create(organization=self.theirs.organization, first_name="خیر",
+                                                 last_name="محرمانه‌بیگانه", mobile="09130000001")
+            DonorLink.objects.create(center=self.theirs, donor=foreign_donor)
+        self.own_kwargs["donor_id"] = own_donor.pk
+        self.foreign_kwargs["donor_id"] = foreign_donor.pk
+        from donors.models import ImportRun
+
+        with scopes_disabled():
+            own_run, foreign_run = (ImportRun.objects.create(center=c, kind="donors", upload=b"x", status="rejected",
+                                                             error_file=b"PK", filename=f"{c.slug}.xlsx")
+                                    for c in (self.mine, self.theirs))
+        self.own_kwargs["import_id"] = own_run.pk
+        self.foreign_kwargs["import_id"] = foreign_run.pk
+        self.foreign_api_objects["donor"] = foreign_donor.pk
+        self.secrets += ["محرمانه‌بیگانه", "09130000001"]
 
 
 @pytest.fixture
