@@ -110,6 +110,11 @@ class Worlds:
         self.foreign_kwargs.update(foreign.url_kwargs)
         self.foreign_api_objects.update(foreign.api_objects)
         self.secrets += foreign.secrets
+        # the province's central account (contributions)
+        from contributions.tests.central_objects import central_allocation
+
+        self.foreign_api_objects["central-allocation"] = central_allocation(self.theirs, secret="مصوبه‌محرمانه").pk
+        self.secrets += ["مصوبه‌محرمانه"]
 
 
 @pytest.fixture

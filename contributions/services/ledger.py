@@ -182,22 +182,36 @@ def _lock_funds_and_check(center: Center, lines: list[Line]) -> None:
                                     "it can be spent once it is allocated back."), code="held_centrally")
 
 
-@transaction.atomic
 def transaction_post(*, center: Center, lines: list[Line], occurred_on: datetime.date, memo: str = "",
                      reference: str = "", user=None, reverses: LedgerTransaction | None = None,
                      approval_reference: str = "") -> LedgerTransaction:
-    """Posts one balanced transaction, or refuses it (ValidationError) and records nothing."""
+    """Posts one balanced transaction, or refuses it (ValidationError) and records nothing.
+
+    Atomic like every writer, without the cost of a savepoint when a caller's transaction is open (it is
+    called once per gift): every check, the fund locks included, runs before anything is written, so a
+    refusal leaves the caller's transaction untouched; the two writes then share the caller's transaction,
+    and a database error in them (a concurrent duplicate reference) rolls the caller's transaction back."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return _post(center=center, lines=lines, occurred_on=occurred_on, memo=memo, reference=reference,
+                         user=user, reverses=reverses, approval_reference=approval_reference)
+    return _post(center=center, lines=lines, occurred_on=occurred_on, memo=memo, reference=reference, user=user,
+                 reverses=reverses, approval_reference=approval_reference)
+
+
+def _post(*, center, lines, occurred_on, memo, reference, user, reverses, approval_reference) -> LedgerTransaction:
     require_center_can_operate(center)
     _check_lines(center, lines, reversal=reverses is not None)
     if reference and LedgerTransaction.objects.filter(reference=reference).exists():
         raise ValidationError(_("A transaction with this reference has already been posted."),
                               code="duplicate_reference")
     _lock_funds_and_check(center, lines)
-    tx = LedgerTransaction.objects.create(center=center, occurred_on=occurred_on, memo=memo[:255],
-                                          reference=reference, created_by=user, reverses=reverses,
-                                          approval_reference=(approval_reference or "")[:128])
-    Posting.objects.bulk_create([Posting(center=center, transaction=tx, account=account, amount=amount)
-                                 for account, amount in lines])
+    with transaction.atomic(savepoint=False):
+        tx = LedgerTransaction.objects.create(center=center, occurred_on=occurred_on, memo=memo[:255],
+                                              reference=reference, created_by=user, reverses=reverses,
+                                              approval_reference=(approval_reference or "")[:128])
+        Posting.objects.bulk_create([Posting(center=center, transaction=tx, account=account, amount=amount)
+                                     for account, amount in lines])
     return tx
 
 

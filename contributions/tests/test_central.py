@@ -241,3 +241,78 @@ def test_a_gift_received_locks_no_fund(in_scope):
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     assert "FOR UPDATE" not in sql
     assert "SUM(" not in sql
+
+
+# --- admin and API ------------------------------------------------------------------------------------------
+
+
+def _funded(world, amount=10_000):
+    """Two centers in Isfahan (one with zakat money sent to the central account) and a province supervisor."""
+    a, b = license_center(world.center()), license_center(world.center())
+    supervisor = world.supervisor()
+    with scope(center=[a.pk, b.pk]):
+        receive(a, amount)
+        services.central_transfer(center=a, purpose="zakat", amount=amount, occurred_on=TODAY)
+    return a, b, supervisor
+
+
+def test_a_province_supervisor_allocates_in_the_admin(client, world):
+    from django.urls import reverse
+
+    from conftest import login
+
+    a, b, supervisor = _funded(world)
+    login(client, supervisor)
+    with scope(center=[a.pk, b.pk]):
+        zakat = services.account_for(a, Account.Kind.FUND, "zakat").purpose
+    listing = client.get(reverse("admin:contributions_centralallocation_changelist"))
+    assert listing.status_code == 200
+    assert a.name in listing.content.decode()  # the pool shows the center's share
+    data = {"center": b.pk, "source_center": a.pk, "purpose": zakat.pk, "amount": 4_000,
+            "occurred_on": TODAY.isoformat(), "decision_reference": "شورا ۱۲"}
+    response = client.post(reverse("admin:contributions_centralallocation_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    too_much = client.post(reverse("admin:contributions_centralallocation_add"), {**data, "amount": 7_000})
+    assert too_much.status_code == 200  # the service's refusal is a form error
+    with scope(center=[a.pk, b.pk]):
+        allocation = CentralAllocation.objects.get()
+        assert (allocation.center, allocation.source_center, allocation.approved_by) == (b, a, supervisor)
+        assert services.central_shares(center=a) == {"zakat": 6_000}
+        assert services.fund_balances(center=b)["zakat"] == 4_000
+
+
+def test_a_county_supervisor_cannot_allocate_in_the_admin(client, world):
+    from django.urls import reverse
+
+    from conftest import login
+
+    login(client, world.supervisor(level="county"))
+    assert client.get(reverse("admin:contributions_centralallocation_add")).status_code == 403
+
+
+def test_the_api_lists_allocations_and_the_pool(client, world):
+    from conftest import login
+
+    a, b, supervisor = _funded(world)
+    with scope(center=[a.pk, b.pk]):
+        services.central_allocate(center=a, purpose="zakat", amount=3_000, decision_reference="d-9",
+                                  occurred_on=TODAY, user=supervisor)
+    login(client, supervisor)
+    listing = client.get("/api/v1/central-allocations/")
+    assert listing.status_code == 200
+    body = listing.json()
+    items = body["results"] if isinstance(body, dict) else body
+    assert [(i["center"], i["purpose"], i["amount"]) for i in items] == [(a.pk, "zakat", 3_000)]
+    pool = client.get("/api/v1/central-allocations/pool/",
+                      {"province": a.county.province_id, "organization": "relief_committee"})
+    assert pool.status_code == 200
+    assert pool.json() == [{"purpose": "zakat", "total": 7_000, "shares": [{"center": a.pk, "amount": 7_000}]}]
+    for bad in ({}, {"province": "x", "organization": "relief_committee"}, {"province": 1, "organization": "?"}):
+        assert client.get("/api/v1/central-allocations/pool/", bad).status_code == 400
+    # A trustee of the other center sees neither the allocation nor a's share.
+    trustee = world.trustee(b)
+    login(client, trustee)
+    assert client.get(f"/api/v1/central-allocations/{items[0]['id']}/").status_code == 404
+    pool = client.get("/api/v1/central-allocations/pool/",
+                      {"province": a.county.province_id, "organization": "relief_committee"})
+    assert pool.json() == []
