@@ -171,12 +171,12 @@ def _lock_funds_and_check(center: Center, lines: list[Line]) -> None:
         fund_pk = fund_by_purpose.get(purpose_id)
         fund_after = (balances.get(fund_pk, 0) + deltas.get(fund_pk, 0)) if fund_pk else 0
         held_after = -(central.get(purpose_id, 0) + central_delta.get(purpose_id, 0))
-        if fund_after < 0:
-            raise ValidationError(_("The fund does not hold enough money for this transaction."),
-                                  code="insufficient_funds")
         if held_after < 0:
             raise ValidationError(_("The center's share of the provincial central account is not enough."),
                                   code="insufficient_central")
+        if fund_after < 0:
+            raise ValidationError(_("The fund does not hold enough money for this transaction."),
+                                  code="insufficient_funds")
         if held_after > fund_after:
             raise ValidationError(_("Part of this fund's money is held in the provincial central account; "
                                     "it can be spent once it is allocated back."), code="held_centrally")
