@@ -12,6 +12,7 @@ from centers.models import Center, SupervisorAssignment
 from contributions.models import CentralAllocation, Purpose
 from contributions.services.central import central_allocate, central_pool
 from core.admin_base import SupervisorModelAdmin
+from core.templatetags.fa import rial
 
 
 class CentralAllocationForm(forms.ModelForm):
@@ -62,13 +63,17 @@ class CentralAllocationForm(forms.ModelForm):
 @admin.register(CentralAllocation)
 class CentralAllocationAdmin(SupervisorModelAdmin):
     form = CentralAllocationForm
-    list_display = ("occurred_on", "center", "source_center", "purpose", "amount", "decision_reference",
+    list_display = ("occurred_on", "center", "source_center", "purpose", "amount_in_rials", "decision_reference",
                     "approved_by")
     list_filter = ("purpose",)
     list_select_related = ("center", "source_center", "purpose", "approved_by")
     search_fields = ("center__name", "decision_reference")
     date_hierarchy = "occurred_on"
     change_list_template = "admin/contributions/centralallocation/change_list.html"
+
+    @admin.display(description=_("amount (rials)"), ordering="amount")
+    def amount_in_rials(self, obj):
+        return rial(obj.amount)
 
     def _province_assignments(self, request):
         actor = self._actor(request)
