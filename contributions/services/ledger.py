@@ -10,7 +10,11 @@ Rules enforced here (and, for the arithmetic ones, again by PostgreSQL triggers)
 - a transaction has two or more non-zero lines summing to zero, all on accounts of its center;
 - restricted money pays only for its own purpose: when a restricted fund of purpose P is debited, every fund
   or aid account credited in the same transaction must be of purpose P;
-- spending general money needs an approval recorded against a board decision (``approval_reference``);
+- spending general money, or moving it to another purpose's fund (``fund_transfer``), needs an approval
+  recorded against a board decision (``approval_reference``, stored on the transaction); restricted money
+  never moves to another purpose;
+- money of purpose P sent to the province's central account (``services.central``) stays the fund of P's,
+  so the fund cannot spend it while it is away: 0 ≤ central share of P ≤ fund of P;
 - a reference posts exactly once: ``cash_received`` with a known reference returns the existing transaction;
 - a transaction is reversed at most once, and a reversal is never itself reversed (post the original again
   instead): the chain stays one step long and easy to audit. A reversal is exempt from the purpose rule (it
