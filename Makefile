@@ -82,3 +82,9 @@ messages: setup
 
 compilemessages: setup
 	$(PY) manage.py compilemessages -l fa --ignore=.venv
+
+# Recording 20,000 cash contributions through the service (bench/contributions_bench.py; results appended to
+# bench/contributions_results.md, shown in bench/RESULTS.md). BENCH_ARGS="-n 2000 --profile" for a quick look.
+.PHONY: bench-contributions
+bench-contributions: setup
+	$(PY) bench/contributions_bench.py $(BENCH_ARGS)

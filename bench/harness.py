@@ -282,7 +282,7 @@ def render_markdown(results: dict[str, dict[str, Any]]) -> str:
     ]
     if not results:
         lines += ["No measurements yet.", ""]
-        return "\n".join(lines)
+        return "\n".join(lines) + _appendix()
 
     lines += [
         "| metric | value | unit | target | met? | measured at (UTC) | machine |",
@@ -318,7 +318,17 @@ def render_markdown(results: dict[str, dict[str, Any]]) -> str:
             lines.append(json.dumps(details, indent=2, sort_keys=True))
             lines += ["```", "", "</details>"]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines) + _appendix()
+
+
+# Benchmarks run by their own script (not through the registry) keep their history in a Markdown file of
+# their own, included here so RESULTS.md shows every measurement.
+APPENDICES = ("contributions_results.md",)
+
+
+def _appendix() -> str:
+    parts = [(BENCH_DIR / name).read_text(encoding="utf-8") for name in APPENDICES if (BENCH_DIR / name).exists()]
+    return "".join("\n" + part for part in parts)
 
 
 def write_markdown(results: dict[str, dict[str, Any]], path: Path = RESULTS_MD) -> None:

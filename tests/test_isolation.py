@@ -202,6 +202,11 @@ class Worlds:
         self.foreign_kwargs["import_id"] = foreign_run.pk
         self.foreign_api_objects["donor"] = foreign_donor.pk
         self.secrets += ["محرمانه‌بیگانه", "09130000001"]
+        # the province's central account (contributions)
+        from contributions.tests.central_objects import central_allocation
+
+        self.foreign_api_objects["central-allocation"] = central_allocation(self.theirs, secret="مصوبه‌محرمانه").pk
+        self.secrets += ["مصوبه‌محرمانه"]
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-from . import gifts, pledges, receipts, stock  # noqa: F401 - registers the admin classes
+from . import central, gifts, pledges, receipts, stock  # noqa: F401 - registers the admin classes

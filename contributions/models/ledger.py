@@ -87,6 +87,9 @@ class LedgerTransaction(models.Model):
     memo = models.CharField(_("memo"), max_length=255, blank=True)
     reference = models.CharField(_("reference"), max_length=128, blank=True,
                                  help_text=_("Unique when given: the same event never posts twice."))
+    approval_reference = models.CharField(
+        _("approval reference"), max_length=128, blank=True,
+        help_text=_("The board or council decision approving a spend or a transfer of general money."))
     reverses = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="reversed_by", verbose_name=_("reverses"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -129,3 +132,45 @@ class Posting(models.Model):
 
     def __str__(self):
         return f"{self.account}: {self.amount}"
+
+
+class CentralAllocation(models.Model):
+    """Money of one purpose allocated back from the province's central account to a center (seed 001: cash
+    collected is pooled in the province's central account, then put at the centers' disposal).
+
+    Each center's share of the pool is its ``central`` account of that purpose (see ``services.central``).
+    The money is drawn from ``source_center``'s share: the recipient's own share (money sent earlier coming
+    back: one transaction at the recipient) or another center's (two transactions, one at each center: the
+    purpose stays the same on both sides). Recorded only by a supervisor over the province.
+    """
+
+    center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="central_allocations",
+                               verbose_name=_("receiving center"))
+    source_center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("center whose share is drawn"))
+    province = models.ForeignKey("centers.Province", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("province"))
+    purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="+", verbose_name=_("purpose"))
+    amount = models.BigIntegerField(_("amount (rials)"))
+    occurred_on = models.DateField(_("date"))
+    decision_reference = models.CharField(_("decision reference"), max_length=128,
+                                          help_text=_("The council decision or financial document allocating it."))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("approved by"))
+    transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("transaction at the receiving center"))
+    source_transaction = models.OneToOneField(LedgerTransaction, on_delete=models.PROTECT, null=True, blank=True,
+                                              related_name="+",
+                                              verbose_name=_("transaction at the center whose share is drawn"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedManager(center="center")
+
+    class Meta:
+        verbose_name = _("central allocation")
+        verbose_name_plural = _("central allocations")
+        ordering = ["-occurred_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="central_allocation_amount_positive")]
+
+    def __str__(self):
+        return f"{self.purpose}: {self.amount} → {self.center}"

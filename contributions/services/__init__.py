@@ -1,6 +1,12 @@
 """The contributions app's services, one module per area. The ledger's writers are re-exported here, so
 ``from contributions.services import cash_received`` keeps working."""
 
+from .central import (  # noqa: F401, E402
+    central_allocate,
+    central_pool,
+    central_shares,
+    central_transfer,
+)
 from .gifts import (  # noqa: F401, E402
     ConstructionGiven,
     GoodsLine,
@@ -15,6 +21,7 @@ from .ledger import (  # noqa: F401
     account_for,
     cash_received,
     fund_balances,
+    fund_transfer,
     spend,
     transaction_post,
     transaction_reverse,
