@@ -66,5 +66,5 @@ END $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contributions", "0006_ledger_central")]
+    dependencies = [("contributions", "0005_stock_sql")]
     operations = [migrations.RunSQL(FORWARD, REVERSE)]

@@ -69,5 +69,5 @@ END $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contributions", "0006_stock")]
+    dependencies = [("contributions", "0004_donors_gifts_stock_pledges_receipts")]
     operations = [migrations.RunSQL(FORWARD, REVERSE)]
