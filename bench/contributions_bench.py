@@ -128,7 +128,7 @@ def run(count: int, profile: bool) -> dict:
     }
     if profiler:
         out = io.StringIO()
-        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats = pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
         stats.print_stats(35)
         result["profile"] = out.getvalue()
     return result

@@ -95,8 +95,8 @@ class CentralAllocationAdmin(SupervisorModelAdmin):
         return []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is not None:
-            return super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:  # view only: every field read-only, a plain form without the service
+            return super().get_form(request, obj, change=change, **{**kwargs, "form": forms.ModelForm})
         form = super().get_form(request, obj, change=change, **kwargs)
         actor, user = self._actor(request), request.user
 

@@ -279,6 +279,11 @@ def test_a_province_supervisor_allocates_in_the_admin(client, world):
         assert (allocation.center, allocation.source_center, allocation.approved_by) == (b, a, supervisor)
         assert services.central_shares(center=a) == {"zakat": 6_000}
         assert services.fund_balances(center=b)["zakat"] == 4_000
+    detail = client.get(reverse("admin:contributions_centralallocation_change", args=[allocation.pk]))
+    assert detail.status_code == 200
+    assert "شورا ۱۲" in detail.content.decode()
+    again = client.post(reverse("admin:contributions_centralallocation_change", args=[allocation.pk]), data)
+    assert again.status_code == 403  # view only: an allocation is never edited
 
 
 def test_a_county_supervisor_cannot_allocate_in_the_admin(client, world):
