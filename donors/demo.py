@@ -72,7 +72,7 @@ def seed(ctx):
         slugs = WELFARE_CENTERS if i == 4 else RELIEF_CENTERS
         donor, _ = Donor._base_manager.update_or_create(
             organization=org, legal_entity_id=legal_entity_id(200 + i),
-            defaults={"kind": Donor.Kind.LEGAL, "legal_name": name, "mobile": f"0311{mobile}"})
+            defaults={"kind": Donor.Kind.LEGAL, "legal_name": name, "mobile": f"0912{mobile}"})
         _link(donor, centers[slugs[i % len(slugs)]])
     # The obvious duplicate: علی رضایی registered again at the same center, without his national code and
     # with the Arabic letter forms of another keyboard, but with the same mobile.

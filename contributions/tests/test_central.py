@@ -211,9 +211,10 @@ def test_spend_stores_its_approval_on_the_transaction(in_scope):
 
 
 def test_the_database_still_refuses_a_fund_or_goods_debit_below_zero(in_scope):
-    """The trigger now checks only debits of funds and goods (migration 0007); it must still catch them."""
+    """The trigger now checks only debits of funds and goods (migration 0006_ledger_sql); it must still catch
+    them."""
     fund = services.account_for(in_scope, Account.Kind.FUND, "food")
-    goods, _ = Account.objects.get_or_create(center=in_scope, kind="goods", purpose=None)
+    goods = services.account_for(in_scope, Account.Kind.GOODS, "food")
     bank = services.account_for(in_scope, Account.Kind.BANK)
     receive(in_scope, 100, purpose="food")
     for account in (fund, goods):

@@ -143,7 +143,7 @@ def test_service_message_is_persian_for_a_persian_caller(client, center, chair):
     client.cookies["django_language"] = "fa"
     response = _post(client, "/api/v1/contributions/",
                      _cash(center, received_on=(TODAY + datetime.timedelta(days=2)).isoformat()))
-    assert response.status_code == 400 and expected in str(response.json())
+    assert response.status_code == 400 and expected in response.json()["detail"]
 
 
 def test_donor_by_identifier_is_found_and_linked(client, world, center, chair):

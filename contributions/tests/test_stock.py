@@ -289,8 +289,14 @@ def test_goods_fund_can_never_go_below_zero(in_scope):
     give(in_scope, "food", ("چای", "1", 1_000, None))
     goods = services.account_for(in_scope, Account.Kind.GOODS, "food")
     stock = services.account_for(in_scope, Account.Kind.STOCK)
-    with pytest.raises(IntegrityError, match="below zero"), transaction.atomic():
+    # The service refuses first; the database refuses what gets past it (raw postings).
+    with pytest.raises(ValidationError) as error:
         services.transaction_post(center=in_scope, lines=[(goods, -1_001), (stock, 1_001)], occurred_on=TODAY)
+    assert error.value.code == "insufficient_funds"
+    with pytest.raises(IntegrityError, match="below zero"), transaction.atomic():
+        tx = LedgerTransaction.objects.create(center=in_scope, occurred_on=TODAY)
+        Posting.objects.bulk_create([Posting(center=in_scope, transaction=tx, account=goods, amount=-1_001),
+                                     Posting(center=in_scope, transaction=tx, account=stock, amount=1_001)])
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     with pytest.raises(IntegrityError), transaction.atomic():
