@@ -191,6 +191,9 @@ def test_confirm_and_reverse_through_the_pages(client, center, chair, recorder):
     assert gift.status == Contribution.Status.CONFIRMED and gift.confirmed_by == chair
     detail = client.get(_url("gift-detail", center, contribution_id=gift.pk)).content.decode()
     assert "Cash on hand" in detail and "500,000" in detail  # the postings
+    with scope(center=[center.pk]):
+        receipt = gift.receipt
+    assert _url("receipt-pdf", center, receipt_id=receipt.pk) in detail  # confirming issued the receipt
 
     response = client.post(reverse_url, {"reason": ""})
     assert response.status_code == 200 and "This field is required" in response.content.decode()
