@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from centers.models import Center, Organization
-from contributions.models import Campaign, ConstructionDetail, Contribution, InKindLine, ServiceDetail
+from contributions.models import Campaign, ConstructionDetail, Contribution, InKindLine, Purpose, ServiceDetail
 from core.admin_base import SupervisorModelAdmin
 from core.forms import JalaliDateField
 
@@ -155,3 +155,17 @@ class ContributionAdmin(SupervisorModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Purpose)
+class PurposeAdmin(SupervisorModelAdmin):
+    """The national list of purposes: the national administrator adds purposes and renames them; supervisors
+    read it. A purpose's code and whether it is restricted never change once it exists: money already
+    given under the old rule must keep being spent under it."""
+
+    list_display = ("name", "code", "restricted")
+    list_filter = ("restricted",)
+    search_fields = ("name", "code")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code", "restricted") if obj is not None else ()

@@ -397,3 +397,26 @@ def test_demo_seeds_the_campaign_and_gifts_once(db, settings, tmp_path):
         assert gifts.filter(kind="service").count() >= 3 and gifts.filter(kind="construction").count() >= 2
         assert len(set(gifts.values_list("purpose__code", flat=True))) >= 5
         assert gifts.filter(campaign=campaign, status="confirmed").exists()
+
+
+def test_purposes_are_managed_by_the_national_administrator_and_read_by_supervisors(client, world):
+    admin_user = world.user(is_staff=True, is_superuser=True)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    login(client, admin_user)
+    add = reverse("admin:contributions_purpose_add")
+    response = client.post(add, {"code": "mosque_upkeep", "name": "نگهداری مسجد", "restricted": "on"})
+    assert response.status_code == 302
+    purpose = Purpose.objects.get(code="mosque_upkeep")
+    assert purpose.restricted
+    change = reverse("admin:contributions_purpose_change", args=[purpose.pk])
+    client.post(change, {"name": "نگهداری مساجد", "code": "x", "restricted": ""})
+    purpose.refresh_from_db()
+    assert (purpose.name, purpose.code, purpose.restricted) == ("نگهداری مساجد", "mosque_upkeep", True)
+
+    supervisor = world.supervisor(level="province")
+    login(client, supervisor)
+    assert client.get(reverse("admin:contributions_purpose_changelist")).status_code == 200
+    assert client.get(add).status_code == 403
+    assert client.post(change, {"name": "دیگر"}).status_code == 403
