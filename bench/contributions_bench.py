@@ -220,6 +220,45 @@ def run_batch(count: int, size: int, profile: bool) -> dict:
     return result
 
 
+def run_import(count: int) -> dict:
+    """An Excel workbook of ``count`` cash gifts through ``contributions_import`` (what ``donors.tasks.run_import``
+    runs): one donor in five named by national code, one gift in three with a tracking number."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+    from django_scopes import scope
+
+    from contributions.models import Contribution
+    from contributions.services.importing import contributions_import
+    from core.jalali import format_jalali
+    from core.validators import national_code_check_digit
+    from donors.importing import workbook
+    from donors.services import donor_create
+
+    center = _center()
+    today = timezone.localdate()
+    with scope(center=[center.pk]):
+        codes = []
+        for i in range(10):
+            first9 = f"4{center.pk % 1000:03d}{i:05d}"
+            code = first9 + str(national_code_check_digit(first9))
+            donor_create(center=center, first_name="خیر", last_name=f"شماره {i}", national_code=code)
+            codes.append(code)
+        headers = ["تاریخ", "مبلغ (ریال)", "نیت", "کانال", "کد ملی خیر", "موبایل خیر", "شماره پیگیری"]
+        names = ["زکات", "عمومی", "صدقه", "general", "zakat"]
+        channels = ["حضوری", "واریز بانکی", "صندوق صدقات"]
+        rows = [[format_jalali(today, persian_digits=False), 50_000 + (i % 97) * 10_000, names[i % 5],
+                 channels[i % 3], codes[i % 10] if i % 5 == 0 else None, None,
+                 f"IMP-{center.pk}-{i}" if i % 3 == 1 else None] for i in range(count)]
+        content = workbook("gifts", headers, rows)
+        load_before = os.getloadavg()[0]
+        started = time.perf_counter()
+        result = contributions_import(center=center, upload=SimpleUploadedFile("gifts.xlsx", content))
+        elapsed = time.perf_counter() - started
+        assert result.ok, [(r.number, r.errors) for r in result.bad_rows][:5]
+        assert Contribution.objects.filter(center=center).count() == count
+    return {"count": count, "elapsed_s": elapsed, "rate": count / elapsed, "load": (load_before, os.getloadavg()[0])}
+
+
 def _machine() -> str:
     from harness import machine_description
 
@@ -283,8 +322,15 @@ def main() -> int:
     parser.add_argument("--no-record", action="store_true", help="print only; append nothing to the results")
     parser.add_argument("--batch", type=int, nargs="?", const=1000, default=0, metavar="SIZE",
                         help="record through contributions_record_cash_batch, SIZE gifts a batch (default 1000)")
+    parser.add_argument("--import", dest="import_rows", type=int, default=0, metavar="ROWS",
+                        help="time contributions_import of a workbook of ROWS gifts (prints only)")
     args = parser.parse_args()
     _setup()
+    if args.import_rows:
+        result = run_import(args.import_rows)
+        print(f"import of {result['count']} rows in {result['elapsed_s']:.1f} s: {result['rate']:.0f} rows/s, "
+              f"load {result['load']}")
+        return 0
     if args.batch:
         result = run_batch(args.count, args.batch, args.profile)
     else:
