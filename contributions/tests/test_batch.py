@@ -275,3 +275,40 @@ def test_concurrent_batches_and_single_gifts_number_without_gaps(world):
         assert set(Receipt.objects.values_list("contribution_id", flat=True)) == \
             set(Contribution.objects.filter(center=center).values_list("pk", flat=True))
         assert services.fund_balances(center=center)["zakat"] == 5 * sum(1_000 + i for i in range(25))
+
+
+def _workbook(rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from donors.importing import workbook
+
+    headers = ["تاریخ", "مبلغ (ریال)", "نیت", "کانال", "کد ملی خیر", "موبایل خیر", "شماره پیگیری"]
+    return SimpleUploadedFile("gifts.xlsx", workbook("gifts", headers, rows))
+
+
+def test_the_import_stores_through_the_batch_and_names_rows_it_refuses(in_scope):
+    from contributions.services.importing import contributions_import
+    from core.jalali import format_jalali
+
+    day = format_jalali(TODAY, persian_digits=False)
+    services.contribution_record_cash(center=in_scope, purpose="general", amount=1_000, received_on=TODAY,
+                                      channel="bank_transfer", external_reference="TRK-1")
+    with translation.override("en"):
+        result = contributions_import(center=in_scope, upload=_workbook([
+            [day, 5_000, "zakat", "حضوری", None, None, None],
+            [day, 6_000, "zakat", "واریز بانکی", None, None, "TRK-1"],   # row 3: stored already
+            [day, -1, "zakat", None, None, None, None],                  # row 4: refused while reading
+        ]))
+    assert [(row.number, row.errors) for row in result.bad_rows] == [
+        (3, ["A contribution with this bank or gateway reference is already recorded."]),
+        (4, ["The amount must be a positive whole number of rials."])]
+    assert Contribution.objects.filter(center=in_scope).count() == 1 and not result.counts
+
+    result = contributions_import(center=in_scope, upload=_workbook([
+        [day, 5_000, "zakat", "حضوری", None, None, None],
+        [day, 6_000, "zakat", "واریز بانکی", None, None, "TRK-2"],
+    ]))
+    assert result.ok and result.counts == {"stored": 2, "total": 11_000}
+    _immediate()
+    assert sorted(Receipt.objects.filter(center=in_scope).values_list("number", flat=True)) == [1, 2, 3]
+    assert services.fund_balances(center=in_scope)["zakat"] == 11_000
