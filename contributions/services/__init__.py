@@ -1,6 +1,11 @@
 """The contributions app's services, one module per area. The ledger's writers are re-exported here, so
 ``from contributions.services import cash_received`` keeps working."""
 
+from .batch import (  # noqa: F401, E402
+    CashGift,
+    contributions_check_cash_batch,
+    contributions_record_cash_batch,
+)
 from .central import (  # noqa: F401, E402
     central_allocate,
     central_pool,

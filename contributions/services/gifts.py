@@ -73,12 +73,17 @@ class ConstructionGiven:
     completed_on: datetime.date | None = None
 
 
-def donor_link(*, center: Center, donor: Donor, source: str = DonorLink.Source.CONTRIBUTION) -> DonorLink:
-    """Makes ``donor`` visible to ``center`` (idempotent). Refuses a donor of another organisation."""
+def _check_donor(center: Center, donor: Donor) -> None:
+    """A gift at ``center`` may name only a donor of its organisation who was not merged away."""
     if donor.organization_id != center.organization_id:
         raise ValidationError(_("This donor belongs to another organisation."), code="donor_organization")
     if donor.merged_into_id is not None:
         raise ValidationError(_("This donor was merged into another; use the kept donor."), code="donor_merged")
+
+
+def donor_link(*, center: Center, donor: Donor, source: str = DonorLink.Source.CONTRIBUTION) -> DonorLink:
+    """Makes ``donor`` visible to ``center`` (idempotent). Refuses a donor of another organisation."""
+    _check_donor(center, donor)
     link, _created = DonorLink.objects.get_or_create(center=center, donor=donor, defaults={"source": source})
     return link
 
@@ -117,13 +122,38 @@ def _choice(value: str, choices, message: str, code: str) -> str:
     return value
 
 
-def _check_campaign(center: Center, campaign: Campaign | None, received_on: datetime.date) -> None:
+def _check_campaign(center: Center, campaign: Campaign | None, received_on: datetime.date, *,
+                    takes_part: bool | None = None) -> None:
+    """``takes_part``: whether the center takes part in the campaign, when the caller already knows (the
+    batch asks once per campaign, not once per gift)."""
     if campaign is None:
         return
-    if not campaign.centers.filter(pk=center.pk).exists():
+    if takes_part is None:
+        takes_part = campaign.centers.filter(pk=center.pk).exists()
+    if not takes_part:
         raise ValidationError(_("This center does not take part in the campaign."), code="campaign_center")
     if not campaign.starts_on <= received_on <= campaign.ends_on:
         raise ValidationError(_("The date is outside the campaign's period."), code="campaign_period")
+
+
+def _check_received_on(received_on) -> None:
+    if not isinstance(received_on, datetime.date):
+        raise ValidationError(_("The date received is required."), code="bad_date")
+    if received_on > timezone.localdate():
+        raise ValidationError(_("The date received cannot be in the future."), code="future_date")
+
+
+def _clean_external_reference(external_reference) -> str:
+    """The reference stripped, or ValidationError when too long (uniqueness is the caller's check)."""
+    external_reference = (external_reference or "").strip()
+    if len(external_reference) > 64:
+        raise ValidationError(_("The bank or gateway reference is too long."), code="bad_external_reference")
+    return external_reference
+
+
+def _duplicate_external_reference() -> ValidationError:
+    return ValidationError(_("A contribution with this bank or gateway reference is already recorded."),
+                           code="duplicate_external_reference")
 
 
 @transaction.atomic
@@ -141,19 +171,13 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
     require_center_can_operate(center)
     _choice(kind, Contribution.Kind, _("Unknown kind of contribution."), "bad_kind")
     _choice(channel, Contribution.Channel, _("Unknown channel."), "bad_channel")
-    if not isinstance(received_on, datetime.date):
-        raise ValidationError(_("The date received is required."), code="bad_date")
-    if received_on > timezone.localdate():
-        raise ValidationError(_("The date received cannot be in the future."), code="future_date")
+    _check_received_on(received_on)
     purpose_obj = _purpose(purpose)
     _check_campaign(center, campaign, received_on)
-    external_reference = (external_reference or "").strip()
-    if len(external_reference) > 64:
-        raise ValidationError(_("The bank or gateway reference is too long."), code="bad_external_reference")
+    external_reference = _clean_external_reference(external_reference)
     if external_reference and Contribution.objects.filter(center=center,
                                                           external_reference=external_reference).exists():
-        raise ValidationError(_("A contribution with this bank or gateway reference is already recorded."),
-                              code="duplicate_external_reference")
+        raise _duplicate_external_reference()
 
     goods = list(goods or [])
     if kind == Contribution.Kind.IN_KIND:
@@ -223,7 +247,10 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
 
 
 def _locked(contribution: Contribution) -> Contribution:
-    return Contribution.objects.select_for_update().select_related("purpose", "center").get(pk=contribution.pk)
+    # Locks only the contribution row (``of``): the center and purpose rows joined in must stay unlocked, or every
+    # confirmation at a center, and every one of a purpose everywhere, would wait for the one before.
+    return (Contribution.objects.select_for_update(of=("self",)).select_related("purpose", "center")
+            .get(pk=contribution.pk))
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Import and export of cash contributions as Excel workbooks (issue 4.8). All or nothing, like the donors'
-import (``donors.importing``, whose workbook plumbing this uses): every row is recorded and confirmed through
-``contribution_record_cash`` in its own savepoint, and one bad row rolls the whole file back and returns an
-error workbook naming each bad row and its reason.
+import (``donors.importing``, whose workbook plumbing this uses): every row is read and checked first, then
+all are recorded and confirmed at once through ``contributions_record_cash_batch`` (the rules of
+``contribution_record_cash``, set-based writes); one bad row stores nothing and returns an error workbook
+naming each bad row and its reason.
 
 Columns (Persian headers): تاریخ (Jalali, Persian or Latin digits), مبلغ (ریال), نیت (code or Persian name),
 کانال (code or Persian name; empty is in person), کد ملی خیر (or legal-entity ID) or موبایل خیر (empty for
@@ -28,7 +29,6 @@ from donors.importing import (
     ImportResult,
     Row,
     read_rows,
-    run_all_or_nothing,
     template_workbook,
     text,
     workbook,
@@ -36,7 +36,7 @@ from donors.importing import (
 from donors.models import Donor
 from donors.services import donors_of, normalize_name
 
-from .gifts import contribution_record_cash
+from .batch import CashGift, contributions_check_cash_batch, contributions_record_cash_batch
 
 MAX_AMOUNT = 10**15
 
@@ -158,6 +158,12 @@ def _donor(center: Center, identity, mobile) -> Donor | None:
     return None
 
 
+def _name_rows(rows: list[Row], errors: dict[int, list[ValidationError]]) -> None:
+    """The batch's errors, by index in ``rows``, onto the rows they are about."""
+    for index, problems in errors.items():
+        rows[index].errors.extend(ValidationError(problems).messages)
+
+
 def contributions_template() -> bytes:
     return template_workbook(_("Contributions"), TEMPLATE_COLUMNS)
 
@@ -205,15 +211,22 @@ def contributions_import(*, center: Center, upload, user=None) -> ImportResult:
         data["note"] = text(values.get("note"))[:255]
         prepared[row.number] = data
 
-    counts = {"stored": 0, "total": 0}
-
-    def store(row: Row) -> None:
-        data = prepared[row.number]
-        contribution_record_cash(center=center, user=user, **data)
-        counts["stored"] += 1
-        counts["total"] += data["amount"]
-
-    run_all_or_nothing(rows, store)
+    # The rows that read well are checked together by the batch service (stored references, campaigns,
+    # donors: the rules of a single gift), so every bad row is named; then stored in one batch, or not at all.
+    good = [row for row in rows if not row.errors]
+    gifts = [CashGift(**prepared[row.number]) for row in good]
+    _checked, errors = contributions_check_cash_batch(center=center, gifts=gifts)
+    _name_rows(good, errors)
+    counts = {}
+    if not any(row.errors for row in rows):
+        try:
+            stored = contributions_record_cash_batch(center=center, gifts=gifts, user=user)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            _name_rows(good, exc.error_dict)  # a gift recorded meanwhile by someone else; nothing stored
+        else:
+            counts = {"stored": len(stored), "total": sum(c.amount for c in stored)}
     result = ImportResult(CONTRIBUTION_COLUMNS, rows, counts)
     if not result.ok:
         result.counts = {}

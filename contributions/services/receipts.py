@@ -108,6 +108,22 @@ def _next_number(center_id: int, jalali_year: int) -> int:
         return cursor.fetchone()[0]
 
 
+def _reserve_numbers(center_id: int, jalali_year: int, n: int) -> range:
+    """Takes the next ``n`` numbers of the center's series for the year at once (a batch of gifts): the same
+    upsert as ``_next_number`` with ``+ n``, holding the counter row's lock until the transaction ends, so
+    the numbers are consecutive, and a rollback returns them all."""
+    if n <= 0:
+        return range(0)
+    table = ReceiptCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (center_id, jalali_year, last_number) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (center_id, jalali_year) DO UPDATE SET last_number = {table}.last_number + %s "
+            "RETURNING last_number", [center_id, jalali_year, n, n])
+        last = cursor.fetchone()[0]
+    return range(last - n + 1, last + 1)
+
+
 @transaction.atomic
 def receipt_issue(*, contribution: Contribution, user=None, issued_at: datetime.datetime | None = None
                   ) -> Receipt:
