@@ -247,9 +247,10 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
 
 
 def _locked(contribution: Contribution) -> Contribution:
-    # Locks only the contribution row (``of``): the center and purpose rows joined in must stay unlocked, or every
-    # confirmation at a center, and every one of a purpose everywhere, would wait for the one before.
-    return (Contribution.objects.select_for_update(of=("self",)).select_related("purpose", "center")
+    # Locks the contribution and its center (confirmations at one center queue, and the batch path takes the
+    # center's lock first too, so the two never deadlock), but not the purpose joined in: locking it would make
+    # every confirmation of that purpose in the country wait for the one before.
+    return (Contribution.objects.select_for_update(of=("self", "center")).select_related("purpose", "center")
             .get(pk=contribution.pk))
 
 
