@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django_scopes import scope
@@ -106,8 +106,8 @@ def overlapping_households(*, actor: Actor, period_start: datetime.date,
     center_ids = sorted(actor.supervised_center_ids)
     if not center_ids:
         return []
-    rls.apply(connection, center_ids)
-    with scope(center=center_ids):
+    with transaction.atomic(), scope(center=center_ids):  # the RLS setting lasts as long as the transaction
+        rls.apply(connection, center_ids)
         in_period = (Q(household__status=Household.Status.ACTIVE)
                      | Q(household__created_at__date__range=(period_start, period_end))
                      | Q(household__assessments__assessed_on__range=(period_start, period_end)))
