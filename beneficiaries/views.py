@@ -8,6 +8,8 @@ Identifiers are shown masked; the reveal page shows one in full only after a POS
 answer is never cached.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -213,6 +215,7 @@ def household_detail(request, center_slug, household_id):
     return render(request, "beneficiaries/household_detail.html", {
         "center": center, "household": household, "can_manage": can_manage,
         "members": household.members.all(), "assessments": household.assessments.all(),
+        "served_elsewhere": selectors.also_served_elsewhere(household),
         "supporters": Household.Supporter.choices,
         "priority_parts": [(PART_LABELS.get(k, k), v) for k, v in household.priority_parts.items() if v],
         "reveals": (IdentifierReveal.objects.filter(center=center, household=household)
@@ -301,7 +304,32 @@ def identifier_reveal(request, center_slug, household_id):
     })
 
 
+@require_GET
+@staff_page
+def overlap_list(request):
+    """Supervisors only (404 for anyone else, like a page that is not theirs): the people registered at more
+    than one of the centers they oversee in the last year (or the chosen Jalali period), with center names
+    and masked codes, linking to no household file."""
+    if not request.actor.supervised_center_ids:
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    end = timezone.localdate()
+    start = end - datetime.timedelta(days=365)
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+    groups = selectors.overlapping_households(actor=request.actor, period_start=start, period_end=end)
+    return render(request, "beneficiaries/overlap_list.html",
+                  {"groups": groups, "form": form, "start": start, "end": end})
+
+
+class PeriodForm(forms.Form):
+    start = JalaliDateField(label=_("From"), required=False)
+    end = JalaliDateField(label=_("To"), required=False)
+
+
 urlpatterns = [
+    path("supervision/overlaps/", overlap_list, name="overlap-list"),
     path("centers/<slug:center_slug>/households/", household_list, name="household-list"),
     path("centers/<slug:center_slug>/households/new/", household_new, name="household-new"),
     path("centers/<slug:center_slug>/households/find/", household_find, name="household-find"),
