@@ -12,7 +12,6 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from centers import access
 from centers.access import Action
 from centers.models import County
 from centers.views.tenancy import staff_page
-from core.forms import JalaliDateField, MobileField, NationalCodeField
+from core.forms import JalaliDateField, MobileField, NationalCodeField, apply_service
 
 PAGE_SIZE = 50
 _TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -128,16 +127,6 @@ class FindForm(forms.Form):
     national_code = NationalCodeField(label=_("National code"))
 
 
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
-
-
 def _household(request, center_slug, household_id):
     center = access.center_by_slug(request.actor, center_slug)
     return center, selectors.household_file(actor=request.actor, center=center, household_id=household_id)
@@ -176,7 +165,7 @@ def household_find(request, center_slug):
     form = FindForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        found = _apply(form, lambda: services.find_by_national_code(
+        found = apply_service(form, lambda: services.find_by_national_code(
             actor=request.actor, center=center, national_code=form.cleaned_data["national_code"]))
     return render(request, "beneficiaries/household_find.html",
                   {"center": center, "form": form, "found": found})
@@ -192,7 +181,7 @@ def household_new(request, center_slug):
     members = MemberFormSet(request.POST or None, prefix="members")
     if request.method == "POST" and form.is_valid() and head.is_valid() and members.is_valid():
         data = form.cleaned_data
-        household = _apply(form, lambda: services.household_register(
+        household = apply_service(form, lambda: services.household_register(
             actor=request.actor, center=center, head=head.member_input(),
             members=[m.member_input() for m in members if m.has_changed() and m.cleaned_data],
             address=data["address"], county=data["county"], village=data["village"], area=data["area"],
@@ -230,7 +219,7 @@ def member_new(request, center_slug, household_id):
     access.require(request.actor, Action.MANAGE_BENEFICIARIES, household)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        member = _apply(form, lambda: services.member_add(actor=request.actor, household=household,
+        member = apply_service(form, lambda: services.member_add(actor=request.actor, household=household,
                                                           person=form.member_input()))
         if member is not None:
             messages.success(request, _("The member was added."))
@@ -248,7 +237,7 @@ def assessment_new(request, center_slug, household_id):
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        assessment = _apply(form, lambda: services.assessment_record(
+        assessment = apply_service(form, lambda: services.assessment_record(
             actor=request.actor, household=household, category=data["category"], severity=data["severity"],
             evidence=data["evidence"], assessed_on=data["assessed_on"], next_due_on=data["next_due_on"]))
         if assessment is not None:
@@ -266,7 +255,7 @@ def household_close(request, center_slug, household_id):
     access.require(request.actor, Action.MANAGE_BENEFICIARIES, household)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _apply(form, lambda: services.household_close(actor=request.actor, household=household,
+        done = apply_service(form, lambda: services.household_close(actor=request.actor, household=household,
                                                              reason=form.cleaned_data["reason"]))
         if done is not None:
             messages.success(request, _("The household's file was closed."))
@@ -295,7 +284,7 @@ def identifier_reveal(request, center_slug, household_id):
     form = ReasonForm(request.POST or None)
     value = None
     if request.method == "POST" and form.is_valid():
-        value = _apply(form, lambda: services.reveal_identifier(
+        value = apply_service(form, lambda: services.reveal_identifier(
             actor=request.actor, household=household, member=member, field=field,
             reason=form.cleaned_data["reason"]))
     return render(request, "beneficiaries/identifier_reveal.html", {

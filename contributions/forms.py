@@ -20,20 +20,17 @@ from django_scopes import scopes_disabled
 from contributions.models import Campaign, ConstructionDetail, Contribution, InKindLine, Purpose, ServiceDetail
 from core import validators
 from core.digits import to_latin_digits
-from core.forms import JalaliDateField
+from core.forms import NUMBER_GROUPING, JalaliDateField, LocalDecimalField, LocalIntegerField
 from donors.models import Donor
 
 # The largest amount a form accepts: a thousand billion rials, far above any single gift, far below the
 # database's bigint, so a slip of the finger is an error message and never an overflow.
 MAX_AMOUNT = 10**15
-# Characters people type inside a number: the Persian and Latin thousands separators, the Arabic comma,
-# apostrophes and spaces of every width.
-_GROUPING = dict.fromkeys(map(ord, "\u066c,\u060c'\u2019 _\u00a0\u202f\u2009\u200c\u200f\u200e"))
 
 
 def parse_amount(value) -> int:
     """``"۲٬۵۰۰٬۰۰۰"``, ``"2,500,000"`` or ``"٢٥٠٠٠٠٠"`` → ``2500000``; anything else a translated error."""
-    text = to_latin_digits(str(value)).translate(_GROUPING).strip()
+    text = to_latin_digits(str(value)).translate(NUMBER_GROUPING).strip()
     if not (text.isascii() and text.isdigit()):
         raise ValidationError(_("Type the amount in whole rials, digits only (separators are fine)."),
                               code="bad_amount")
@@ -59,32 +56,6 @@ class AmountField(forms.Field):
         if isinstance(value, str) and len(value) > 40:
             raise ValidationError(_("The amount is too large; check the number of digits."), code="bad_amount")
         return parse_amount(value)
-
-
-class LocalDecimalField(forms.DecimalField):
-    """A decimal number typed in any digits, with ``.`` or the Persian decimal separator ``٫``."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).replace("\u066b", ".").translate(_GROUPING)
-        return super().to_python(value)
-
-
-class LocalIntegerField(forms.IntegerField):
-    """A whole number typed in any digits."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).translate(_GROUPING)
-        return super().to_python(value)
 
 
 def find_donor(*, center, identifier: str) -> Donor:

@@ -5,12 +5,14 @@ validator's translated message; a Jalali date field turns "۱۴۰۳/۰۷/۱۵" i
 """
 
 import datetime
+from decimal import InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
+from core.digits import to_latin_digits
 from core.jalali import format_jalali, parse_jalali_date
 
 
@@ -86,4 +88,49 @@ class JalaliDateField(forms.Field):
         try:
             return parse_jalali_date(str(value))
         except (ValueError, TypeError, OverflowError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+def apply_service(form, call):
+    """Runs ``call`` (a service); its refusal becomes a non-field error of ``form`` instead of a 500. Returns
+    the service's result, or None when it refused."""
+    try:
+        return call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error(None, message)
+        return None
+
+
+# Characters people type inside a number: the Persian and Latin thousands separators, the Arabic comma,
+# apostrophes and spaces of every width, and bidi marks picked up when copying.
+NUMBER_GROUPING = dict.fromkeys(map(ord, "\u066c,\u060c'\u2019 _\u00a0\u202f\u2009\u200c\u200f\u200e"))
+
+
+class LocalIntegerField(forms.IntegerField):
+    """A whole number typed in Persian, Arabic or Latin digits, with or without thousands separators."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value).translate(NUMBER_GROUPING)
+        return super().to_python(value)
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal number typed in any digits, with ``.``, the Persian decimal mark ``٫`` or ``/``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = to_latin_digits(value).translate(NUMBER_GROUPING).replace("\u066b", ".").replace("/", ".")
+        try:
+            return super().to_python(value)
+        except (InvalidOperation, ValueError):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -12,7 +12,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -35,7 +34,7 @@ from centers.models import (
 )
 from centers.models.supervision import CHECKLIST, checklist_score
 from centers.services import supervision as services
-from core.forms import JalaliDateField, MobileField
+from core.forms import JalaliDateField, MobileField, apply_service
 
 from .tenancy import staff_page
 
@@ -99,16 +98,6 @@ class ComplaintForm(forms.Form):
         self.fields["center"].choices = centers
 
 
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
-
-
 def _download(file) -> HttpResponse:
     """The file as an attachment. Read whole (at most 10 MB) so the stored file is closed at once."""
     with file.open("rb") as handle:
@@ -145,7 +134,7 @@ def meeting_new(request, center_slug):
         attachments = []
         if data["attachment"]:
             attachments.append((data["attachment_title"] or data["attachment"].name, data["attachment"]))
-        meeting = _apply(form, lambda: services.meeting_record(
+        meeting = apply_service(form, lambda: services.meeting_record(
             actor=request.actor, center=center, held_on=data["held_on"], place=data["place"], kind=data["kind"],
             minutes=data["minutes"], attendee_ids=[a.pk for a in data["attendees"]], guests=data["guests"],
             decisions=[services.DecisionInput(text=d["text"].strip(), amount=d.get("amount"))
@@ -196,7 +185,7 @@ def document_new(request, center_slug):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        document = _apply(form, lambda: services.document_archive(
+        document = apply_service(form, lambda: services.document_archive(
             actor=request.actor, center=center, kind=data["kind"], title=data["title"],
             document_date=data["document_date"], file=data["file"], retention_note=data["retention_note"]))
         if document is not None:
@@ -223,7 +212,7 @@ def document_destroy(request, center_slug, document_pk):
     access.require(request.actor, Action.MANAGE_DOCUMENTS, document)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _apply(form, lambda: services.document_destruction_request(
+        done = apply_service(form, lambda: services.document_destruction_request(
             actor=request.actor, document=document, reason=form.cleaned_data["reason"]))
         if done is not None:
             messages.success(request, _("The request to destroy the document was sent to the supervisor."))
@@ -266,7 +255,7 @@ def follow_up_done(request, center_slug, follow_up_pk):
     access.require(request.actor, Action.RECORD_MEETING, follow_up)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _apply(form, lambda: services.follow_up_mark_done(actor=request.actor, follow_up=follow_up,
+        done = apply_service(form, lambda: services.follow_up_mark_done(actor=request.actor, follow_up=follow_up,
                                                                  note=form.cleaned_data["note"]))
         if done is not None:
             messages.success(request, _("The action was marked done."))
@@ -331,7 +320,7 @@ def complaint_new(request):
             return render(request, "centers/supervision/complaint_new.html",
                           _complaint_page(form, province_id, county_id, centers, linked), status=429)
         data = form.cleaned_data
-        complaint = _apply(form, lambda: services.complaint_file(
+        complaint = apply_service(form, lambda: services.complaint_file(
             center_id=data["center"], complainant_kind=data["complainant_kind"], text=data["text"],
             complainant_name=data["complainant_name"], complainant_mobile=data["complainant_mobile"]))
         if complaint is not None:

@@ -27,19 +27,10 @@ from centers.views.tenancy import staff_page
 from contributions import forms as gift_forms
 from contributions.models import Campaign, Contribution, Posting
 from contributions.services import gifts as services
+from core.forms import apply_service
 from core.templatetags.fa import rial
 
 PAGE_SIZE = 50
-
-
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
 
 
 def _donor_lookup_url(center) -> str:
@@ -78,9 +69,9 @@ def gift_quick(request, center_slug):
     if request.method == "POST" and form.is_valid():
         kwargs = {"center": center, "amount": form.cleaned_data["amount"], "user": request.user, **form.common()}
         if access.may(request.actor, Action.MANAGE_FINANCE, center):
-            gift = _apply(form, lambda: services.contribution_record_cash(**kwargs))
+            gift = apply_service(form, lambda: services.contribution_record_cash(**kwargs))
         else:
-            gift = _apply(form, lambda: services.contribution_record(kind=Contribution.Kind.CASH, **kwargs))
+            gift = apply_service(form, lambda: services.contribution_record(kind=Contribution.Kind.CASH, **kwargs))
         if gift is not None:
             _recorded_message(request, gift)
             return redirect("contributions:gift-quick", center_slug=center.slug)
@@ -96,7 +87,7 @@ def _record_other(request, center_slug, *, kind, form_class, template, details):
     goods = (gift_forms.GoodsLineFormSet(request.POST or None, prefix="lines")
              if kind == Contribution.Kind.IN_KIND else None)
     if request.method == "POST" and form.is_valid() and (goods is None or goods.is_valid()):
-        gift = _apply(form, lambda: services.contribution_record(
+        gift = apply_service(form, lambda: services.contribution_record(
             center=center, kind=kind, user=request.user, **form.common(), **details(form, goods)))
         if gift is not None:
             _recorded_message(request, gift)
@@ -231,7 +222,7 @@ def gift_reverse(request, center_slug, contribution_id):
     access.require(request.actor, Action.MANAGE_FINANCE, gift)
     form = gift_forms.ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = _apply(form, lambda: services.contribution_reverse(
+        done = apply_service(form, lambda: services.contribution_reverse(
             contribution=gift, reason=form.cleaned_data["reason"], user=request.user))
         if done is not None:
             messages.success(request, _("The gift was reversed."))

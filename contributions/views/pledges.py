@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -22,28 +21,9 @@ from centers.access import Action
 from centers.views.tenancy import staff_page
 from contributions.models import Contribution, InKindLine, Pledge, Purpose
 from contributions.services import pledges as services
-from core.digits import to_latin_digits
-from core.forms import JalaliDateField
+from core.forms import JalaliDateField, LocalDecimalField, LocalIntegerField, apply_service
 from core.jalali import to_jalali
 from donors.models import Donor
-
-_SEPARATORS = dict.fromkeys(map(ord, ",٬، _"))
-
-
-class DigitsIntegerField(forms.IntegerField):
-    """A whole number typed in Persian, Arabic or Latin digits, with or without thousands separators."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).translate(_SEPARATORS)
-        return super().to_python(value)
-
-
-class DigitsDecimalField(forms.DecimalField):
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value).translate(_SEPARATORS).replace("٫", ".").replace("/", ".")
-        return super().to_python(value)
 
 
 class PledgeForm(forms.Form):
@@ -53,13 +33,13 @@ class PledgeForm(forms.Form):
     target = forms.ChoiceField(label=_("Pledged for"), choices=Pledge.Target.choices)
     purpose = forms.ModelChoiceField(label=_("Purpose"), queryset=Purpose.objects.all(), required=False,
                                      help_text=_("A sponsorship's purpose follows from it."))
-    amount = DigitsIntegerField(label=_("Amount per instalment (rials)"), min_value=1, max_value=services.MAX_AMOUNT,
+    amount = LocalIntegerField(label=_("Amount per instalment (rials)"), min_value=1, max_value=services.MAX_AMOUNT,
                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
                                 help_text=_("For goods, their estimated value in rials."))
     first_due_on = JalaliDateField(label=_("First instalment due on"),
                                    help_text=_("Monthly instalments fall on the same day of each Jalali month "
                                                "(the 31st becomes the month's last day)."))
-    instalment_count = DigitsIntegerField(label=_("Number of instalments"), required=False, min_value=1,
+    instalment_count = LocalIntegerField(label=_("Number of instalments"), required=False, min_value=1,
                                           max_value=services.MAX_INSTALMENTS,
                                           widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
                                           help_text=_("Monthly pledges only; leave empty for an open-ended "
@@ -67,7 +47,7 @@ class PledgeForm(forms.Form):
     form = forms.ChoiceField(label=_("Given as"), choices=Pledge.Form.choices)
     item_description = forms.CharField(label=_("Goods"), max_length=160, required=False)
     item_unit = forms.ChoiceField(label=_("Unit"), choices=[("", "—"), *InKindLine.Unit.choices], required=False)
-    item_quantity = DigitsDecimalField(label=_("Quantity per instalment"), required=False, max_digits=12,
+    item_quantity = LocalDecimalField(label=_("Quantity per instalment"), required=False, max_digits=12,
                                        decimal_places=3, min_value=Decimal("0.001"),
                                        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
     sponsorship_reference = forms.CharField(label=_("Sponsored file reference"), max_length=64, required=False,
@@ -83,7 +63,7 @@ class PledgeForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    amount = DigitsIntegerField(label=_("Amount (rials)"), min_value=1,
+    amount = LocalIntegerField(label=_("Amount (rials)"), min_value=1,
                                 max_value=services.MAX_AMOUNT * services.MAX_INSTALMENTS,
                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr",
                                                               "autofocus": True}))
@@ -98,16 +78,6 @@ class PauseForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=255)
-
-
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
 
 
 def _pledge(request, center_slug, pledge_id, action=None):
@@ -143,7 +113,7 @@ def pledge_new(request, center_slug):
         if data["form"] == Pledge.Form.IN_KIND:
             goods = services.PledgeGoods(description=data["item_description"], unit=data["item_unit"],
                                          quantity=data["item_quantity"] or 0)
-        pledge = _apply(form, lambda: services.pledge_create(
+        pledge = apply_service(form, lambda: services.pledge_create(
             center=center, donor=data["donor"], kind=data["kind"], target=data["target"], purpose=data["purpose"],
             amount=data["amount"], start_year=first.year, start_month=first.month, due_day=first.day,
             instalment_count=data["instalment_count"], goods=goods,
@@ -181,7 +151,7 @@ def pledge_pay(request, center_slug, pledge_id):
     form = PaymentForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        gift = _apply(form, lambda: services.pledge_record_payment(
+        gift = apply_service(form, lambda: services.pledge_record_payment(
             pledge=pledge, amount=data["amount"], received_on=data["received_on"], channel=data["channel"],
             external_reference=data["external_reference"], user=request.user))
         if gift is not None:
@@ -195,7 +165,7 @@ def _state_change(request, center_slug, pledge_id, *, form_class, call, title, d
     center, pledge = _pledge(request, center_slug, pledge_id, Action.RECORD_CONTRIBUTION)
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if _apply(form, lambda: call(pledge, form.cleaned_data)) is not None:
+        if apply_service(form, lambda: call(pledge, form.cleaned_data)) is not None:
             messages.success(request, done)
             return redirect("contributions:pledge-detail", center_slug=center.slug, pledge_id=pledge.pk)
     return render(request, "contributions/pledges/pledge_action.html", {

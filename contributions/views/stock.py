@@ -6,11 +6,10 @@ like a missing one; writing needs ``MANAGE_STOCK`` (403 for a trustee of the cen
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -23,13 +22,12 @@ from centers.views.tenancy import staff_page
 from contributions.models import Purpose, StockItem, StockLot, StockMovement
 from contributions.models.stock import format_quantity
 from contributions.services import stock as services
-from core.digits import to_latin_digits
-from core.forms import JalaliDateField
+from core.forms import JalaliDateField, LocalDecimalField, apply_service
 from core.templatetags.fa import localize_digits
 
 
-class QuantityField(forms.DecimalField):
-    """A quantity typed with Persian, Arabic or Latin digits and either decimal mark (٫ or .)."""
+class QuantityField(LocalDecimalField):
+    """A quantity of goods: up to three decimals, more than zero."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 12)
@@ -37,15 +35,6 @@ class QuantityField(forms.DecimalField):
         kwargs.setdefault("min_value", Decimal("0.001"))
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = to_latin_digits(value.strip()).replace("٫", ".").replace("/", ".").replace("٬", "")
-            value = value.replace(",", "")
-        try:
-            return super().to_python(value)
-        except (InvalidOperation, ValueError):
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class DistributeForm(forms.Form):
@@ -71,16 +60,6 @@ class WriteOffForm(forms.Form):
                              help_text=_("All that remains of the lot when left empty."))
     reason = forms.CharField(label=_("Reason"), max_length=255, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_on = JalaliDateField(label=_("Date"), required=False, help_text=_("Today when left empty."))
-
-
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
 
 
 @require_GET
@@ -141,7 +120,7 @@ def stock_distribute(request, center_slug, item_id):
     form = DistributeForm(request.POST or None, purposes=purposes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(form, lambda: services.stock_distribute(
+        done = apply_service(form, lambda: services.stock_distribute(
             center=center, item=item, quantity=data["quantity"], purpose=data["purpose"],
             recipient_reference=data["recipient_reference"], note=data["note"],
             occurred_on=data["occurred_on"], user=request.user))
@@ -167,7 +146,7 @@ def stock_write_off(request, center_slug, lot_id):
     form = WriteOffForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = _apply(form, lambda: services.stock_write_off(
+        done = apply_service(form, lambda: services.stock_write_off(
             lot=lot, cause=data["cause"], reason=data["reason"], quantity=data["quantity"],
             occurred_on=data["occurred_on"], user=request.user))
         if done is not None:

@@ -8,7 +8,6 @@ RECORD_CONTRIBUTION (whoever receives gifts registers the givers); merging needs
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, JsonResponse
@@ -22,7 +21,7 @@ from centers import access
 from centers.access import Action
 from centers.views.tenancy import staff_page
 from contributions.models import Contribution
-from core.forms import LegalEntityIdField, MobileField, NationalCodeField, PostalCodeField
+from core.forms import LegalEntityIdField, MobileField, NationalCodeField, PostalCodeField, apply_service
 from donors import services
 from donors.models import Donor
 
@@ -63,16 +62,6 @@ class MergeForm(forms.Form):
     survivor = forms.IntegerField(widget=forms.HiddenInput)
     merged = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255, required=False)
-
-
-def _apply(form, call):
-    """Runs a service; its refusal becomes a form error (never a 500). Returns the result or None."""
-    try:
-        return call()
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return None
 
 
 def _center(request, center_slug, action=Action.RECORD_CONTRIBUTION):
@@ -132,7 +121,7 @@ def donor_new(request, center_slug):
     form = DonorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        donor = _apply(form, lambda: services.donor_create(center=center, user=request.user, **data))
+        donor = apply_service(form, lambda: services.donor_create(center=center, user=request.user, **data))
         if donor is not None:
             if donor.linked_existing:
                 messages.info(request, _("%(name)s was already a donor of the organisation with this national "
@@ -155,7 +144,7 @@ def donor_edit(request, center_slug, donor_id):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         consent = data.pop("consent")
-        updated = _apply(form, lambda: services.donor_update(center=center, donor=donor, user=request.user,
+        updated = apply_service(form, lambda: services.donor_update(center=center, donor=donor, user=request.user,
                                                              consent=consent, **data))
         if updated is not None:
             messages.success(request, _("The donor's details were saved."))
@@ -171,7 +160,7 @@ def donor_duplicates(request, center_slug):
     if request.method == "POST" and form.is_valid():
         survivor = _donor(center, form.cleaned_data["survivor"])
         merged = _donor(center, form.cleaned_data["merged"])
-        merge = _apply(form, lambda: services.donor_merge(survivor=survivor, merged=merged, user=request.user,
+        merge = apply_service(form, lambda: services.donor_merge(survivor=survivor, merged=merged, user=request.user,
                                                           reason=form.cleaned_data["reason"], center=center))
         if merge is not None:
             messages.success(request, _("%(merged)s was merged into %(kept)s; %(n)d record(s) moved.") % {
