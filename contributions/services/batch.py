@@ -46,7 +46,7 @@ from .gifts import (
     _duplicate_external_reference,
     _positive_int,
 )
-from .ledger import _purpose, account_for
+from .ledger import account_for, purpose_get
 from .receipts import _reserve_numbers, compute_code
 
 CHUNK = 1000  # rows per INSERT statement (well under PostgreSQL's 65,535 parameters)
@@ -103,7 +103,7 @@ def contributions_check_cash_batch(*, center: Center, gifts: list[CashGift]
                 raise ValidationError(_("Unknown kind of contribution."), code="bad_kind")
             _choice(gift.channel, Contribution.Channel, _("Unknown channel."), "bad_channel")
             _check_received_on(gift.received_on)
-            purpose = _purpose(gift.purpose)
+            purpose = purpose_get(gift.purpose)
             if gift.campaign is not None:
                 _check_campaign(center, gift.campaign, gift.received_on,
                                 takes_part=gift.campaign.pk in taking_part)

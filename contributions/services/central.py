@@ -34,7 +34,7 @@ from centers.models import Center, Organization, Province, SupervisorAssignment
 from centers.services.lifecycle import require_center_can_operate
 from contributions.models import Account, CentralAllocation, LedgerTransaction, Posting, Purpose
 
-from .ledger import _positive_amount, _purpose, account_for, transaction_post
+from .ledger import account_for, positive_amount, purpose_get, transaction_post
 
 
 @transaction.atomic
@@ -43,10 +43,10 @@ def central_transfer(*, center: Center, purpose: Purpose | str, amount: int, occ
     """Sends money of ``purpose`` from the center's bank (or cash, ``via``) to the province's central
     account. ``reference`` (the bank's transfer number) posts once when given."""
     require_center_can_operate(center)
-    _positive_amount(amount)
+    positive_amount(amount)
     if via not in (Account.Kind.CASH, Account.Kind.BANK):
         raise ValidationError(_("Money is sent from the bank or cash on hand."), code="bad_via")
-    purpose_obj = _purpose(purpose)
+    purpose_obj = purpose_get(purpose)
     lines = [(account_for(center, via), amount), (account_for(center, Account.Kind.CENTRAL, purpose_obj), -amount)]
     return transaction_post(center=center, lines=lines, occurred_on=occurred_on, reference=(reference or "").strip(),
                             user=user, memo=_("Sent to the provincial central account for %(purpose)s")
@@ -76,8 +76,8 @@ def central_allocate(*, center: Center, purpose: Purpose | str, amount: int, dec
     source = source_center or center
     if source.pk != center.pk:
         require_center_can_operate(source)
-    _positive_amount(amount)
-    purpose_obj = _purpose(purpose)
+    positive_amount(amount)
+    purpose_obj = purpose_get(purpose)
     decision_reference = (decision_reference or "").strip()
     if not decision_reference:
         raise ValidationError(_("An allocation needs the decision or financial document that makes it."),

@@ -38,7 +38,7 @@ from contributions.models import (
 )
 from donors.models import Donor, DonorLink
 
-from .ledger import _purpose, account_for, transaction_post, transaction_reverse
+from .ledger import account_for, purpose_get, transaction_post, transaction_reverse
 
 # Money given in person or in a box is cash on hand; everything else arrives in the bank account.
 CASH_CHANNELS = frozenset({Contribution.Channel.IN_PERSON, Contribution.Channel.CHARITY_BOX})
@@ -172,7 +172,7 @@ def contribution_record(*, center: Center, kind: str, purpose: Purpose | str, re
     _choice(kind, Contribution.Kind, _("Unknown kind of contribution."), "bad_kind")
     _choice(channel, Contribution.Channel, _("Unknown channel."), "bad_channel")
     _check_received_on(received_on)
-    purpose_obj = _purpose(purpose)
+    purpose_obj = purpose_get(purpose)
     _check_campaign(center, campaign, received_on)
     external_reference = _clean_external_reference(external_reference)
     if external_reference and Contribution.objects.filter(center=center,

@@ -54,7 +54,8 @@ post_save.connect(_forget_purposes, sender=Purpose, dispatch_uid="ledger_forget_
 post_delete.connect(_forget_purposes, sender=Purpose, dispatch_uid="ledger_forget_purposes_delete")
 
 
-def _purpose(value: Purpose | str) -> Purpose:
+def purpose_get(value: Purpose | str) -> Purpose:
+    """The purpose given, or the one with that code (cached per process); an unknown code is refused."""
     if isinstance(value, Purpose):
         return value
     cached = _PURPOSES_BY_CODE.get(value) if isinstance(value, str) else None
@@ -79,14 +80,15 @@ def _purpose_by_pk(pk: int) -> Purpose:
 def account_for(center: Center, kind: str, purpose: Purpose | str | None = None) -> Account:
     """The center's account of ``kind`` (and ``purpose`` for funds, aid and the central account), created on
     first use. (``get_or_create`` makes its own savepoint when it creates; a read needs none.)"""
-    purpose_obj = _purpose(purpose) if purpose is not None else None
+    purpose_obj = purpose_get(purpose) if purpose is not None else None
     if kind == Account.Kind.FUND and purpose_obj is None:
         raise ValidationError(_("A fund needs a purpose."), code="fund_needs_purpose")
     account, _created = Account.objects.get_or_create(center=center, kind=kind, purpose=purpose_obj)
     return account
 
 
-def _positive_amount(amount) -> int:
+def positive_amount(amount) -> int:
+    """``amount`` itself when it is a positive whole number of rials; otherwise a translated refusal."""
     if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
         raise ValidationError(_("The amount must be a positive whole number of rials."), code="bad_amount")
     return amount
@@ -251,13 +253,13 @@ def cash_received(*, center: Center, purpose: Purpose | str, amount: int, occurr
     require_center_can_operate(center)
     if not reference:
         raise ValidationError(_("A received contribution needs a reference."), code="reference_required")
-    _positive_amount(amount)
+    positive_amount(amount)
     if via not in (Account.Kind.CASH, Account.Kind.BANK):
         raise ValidationError(_("Money is received into the bank or cash on hand."), code="bad_via")
     existing = _existing(center=center, reference=reference, amount=amount)
     if existing is not None:
         return existing
-    purpose_obj = _purpose(purpose)
+    purpose_obj = purpose_get(purpose)
     try:
         with transaction.atomic():
             fund = account_for(center, Account.Kind.FUND, purpose_obj)
@@ -294,8 +296,8 @@ def spend(*, center: Center, purpose: Purpose | str, amount: int, aid_purpose: P
     ``aid_purpose`` credited. A restricted fund pays only aid of its own purpose; general money needs
     ``approval_reference`` (the board decision approving the spend), stored on the transaction and in its memo."""
     require_center_can_operate(center)
-    _positive_amount(amount)
-    fund_purpose, aid = _purpose(purpose), _purpose(aid_purpose)
+    positive_amount(amount)
+    fund_purpose, aid = purpose_get(purpose), purpose_get(aid_purpose)
     if fund_purpose.restricted and fund_purpose.pk != aid.pk:
         raise ValidationError(_("Restricted money pays only for its own purpose."), code="restricted_purpose")
     approval_reference = (approval_reference or "").strip()
@@ -320,8 +322,8 @@ def fund_transfer(*, center: Center, from_purpose: Purpose | str, to_purpose: Pu
     purpose; general money moves only on a decision of the board or the council (``approval_reference``,
     stored on the transaction)."""
     require_center_can_operate(center)
-    _positive_amount(amount)
-    source, destination = _purpose(from_purpose), _purpose(to_purpose)
+    positive_amount(amount)
+    source, destination = purpose_get(from_purpose), purpose_get(to_purpose)
     if source.pk == destination.pk:
         raise ValidationError(_("Choose two different purposes."), code="same_purpose")
     if source.restricted:

@@ -52,7 +52,7 @@ from core.jalali import JalaliPeriod, to_jalali
 from donors.models import Donor, DonorLink
 
 from .gifts import contribution_record_cash, donor_link
-from .ledger import _purpose
+from .ledger import purpose_get
 
 MAX_AMOUNT = 10**13  # rials per instalment: far beyond any real pledge, far inside a BigIntegerField
 MAX_INSTALMENTS = 120  # ten years of months
@@ -204,7 +204,7 @@ def pledge_create(*, center: Center, donor: Donor | None, kind: str, amount: int
         if sponsorship_reference or sponsorship_profile:
             _fail(_("Only a sponsorship pledge names a sponsored file."), "not_sponsorship")
         sponsorship_reference, sponsorship_profile = None, ""
-    purpose_obj = _purpose(purpose)
+    purpose_obj = purpose_get(purpose)
 
     _whole(start_year, low=1, high=9377, message=_("Choose the first Jalali month."), code="bad_start")
     _whole(start_month, low=1, high=12, message=_("Choose the first Jalali month."), code="bad_start")

@@ -59,7 +59,7 @@ from contributions.models import (
 from contributions.models.stock import format_quantity
 from core.templatetags.fa import localize_digits
 
-from .ledger import _purpose, account_for, transaction_post, transaction_reverse
+from .ledger import account_for, purpose_get, transaction_post, transaction_reverse
 
 THOUSANDTH = Decimal("0.001")
 FEFO = (F("expires_on").asc(nulls_last=True), "received_on", "pk")
@@ -254,7 +254,7 @@ def stock_distribute(*, center: Center, item: StockItem, quantity, purpose: Purp
         raise ValidationError(_("This item is not in the center's stock."), code="wrong_center")
     quantity = _quantity(quantity)
     on = _check_date(occurred_on)
-    purpose_obj = _purpose(purpose) if purpose not in (None, "") else None
+    purpose_obj = purpose_get(purpose) if purpose not in (None, "") else None
     recipient_reference = (recipient_reference or "").strip()[:120]
     today = timezone.localdate()
 
