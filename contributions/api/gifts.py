@@ -26,8 +26,8 @@ from centers.api.tenancy import CenterFilter, TenantViewSetMixin
 from centers.models import Center
 from contributions.forms import MAX_AMOUNT, find_donor
 from contributions.models import Campaign, ConstructionDetail, Contribution, InKindLine, Purpose, ServiceDetail
+from contributions.selectors import campaign_totals
 from contributions.services import gifts as services
-from contributions.views.gifts import campaign_totals
 from donors.models import Donor
 
 # --- Reading -----------------------------------------------------------------------------------------------

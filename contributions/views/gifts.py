@@ -19,13 +19,13 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
-from django_scopes import scopes_disabled
 
 from centers import access
 from centers.access import Action
 from centers.views.tenancy import staff_page
 from contributions import forms as gift_forms
 from contributions.models import Campaign, Contribution, Posting
+from contributions.selectors import campaign_totals
 from contributions.services import gifts as services
 from core.forms import apply_service
 from core.templatetags.fa import rial
@@ -231,21 +231,6 @@ def gift_reverse(request, center_slug, contribution_id):
 
 
 # --- Campaigns ---------------------------------------------------------------------------------------------
-
-def campaign_totals(campaign_ids, *, center=None) -> dict[int, int]:
-    """Confirmed rials per campaign: at ``center`` when given, otherwise at every participating center."""
-    ids = list(campaign_ids)
-    if center is not None:
-        rows = (Contribution.objects.filter(campaign_id__in=ids, status=Contribution.Status.CONFIRMED, center=center)
-                .values("campaign_id").annotate(total=Sum("amount")))
-    else:
-        # reviewed: one sum per campaign over every participating center (a national aggregate); no row, name
-        # or center of another tenant leaves this query, only the total.
-        with scopes_disabled():
-            rows = list(Contribution.objects.filter(campaign_id__in=ids, status=Contribution.Status.CONFIRMED)
-                        .values("campaign_id").annotate(total=Sum("amount")))
-    return {row["campaign_id"]: row["total"] for row in rows}
-
 
 def _with_progress(campaigns, center):
     ids = [c.pk for c in campaigns]
