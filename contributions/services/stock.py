@@ -21,7 +21,7 @@ Rules:
 - **No overselling**: the lots drawn on are locked (``select_for_update``, in primary-key order, so two
   distributions or a distribution and a reversal never deadlock) before their remaining quantity is read;
   the database refuses a negative remainder anyway (CHECK constraints) and an in-kind fund below zero
-  (the fund trigger, migration ``0007_stock_sql``).
+  (the fund trigger, migrations ``0005_stock_sql`` and ``0006_ledger_sql``).
 - A partial draw takes ``quantity × unit value`` (rounded half up, never more than the lot's remaining
   value); the draw that empties a lot takes all its remaining value, so a lot's value is used up exactly.
 
