@@ -90,3 +90,9 @@ compilemessages: setup
 bench-contributions: setup
 	$(PY) bench/contributions_bench.py --label "one by one (the trustee's quick form)" $(BENCH_ARGS)
 	$(PY) bench/contributions_bench.py --batch 1000 --label "batch path, batches of 1,000" $(BENCH_ARGS)
+
+# The prioritised households list of a center with 5,000 households (bench/beneficiaries_bench.py; results in
+# bench/results.json and bench/RESULTS.md). BENCH_ARGS="-n 500 --no-record --profile" for a quick look.
+.PHONY: bench-beneficiaries
+bench-beneficiaries: setup
+	$(PY) bench/beneficiaries_bench.py $(BENCH_ARGS)

@@ -16,6 +16,16 @@ from centers.models import BoardRole, Center, County, Organization, SupervisorAs
 TEST_PASSWORD = "a-long-test-password-1"  # noqa: S105
 
 
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    """Each test gets cache keys of its own (rate limits, cached pages and figures start from nothing) without
+    flushing the cache, which on the machine's Redis is shared with parallel workers and other runs."""
+    import uuid
+
+    settings.CACHES = {name: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+                       for name, conf in settings.CACHES.items()}
+
+
 def pytest_configure(config):
     from django.conf import settings
 
@@ -25,6 +35,13 @@ def pytest_configure(config):
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.WHITENOISE_USE_FINDERS = True
+    # The cache may be the machine's Redis, shared with other runs: each run gets keys of its own, and the
+    # public page cache is off except in the tests that turn it on (public/tests).
+    import uuid
+
+    settings.CACHES = {name: {**conf, "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
+                       for name, conf in settings.CACHES.items()}
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     from config.celery import app
 
     app.conf.task_always_eager = True

@@ -62,3 +62,11 @@ def apply_scope(*, fallback: Iterable[int] = (), using: str = "default") -> list
         ids = list(fallback)
     apply(connections[using], ids)
     return ids
+
+# Behind the same policy since migration 0005_socialwork_sql: the history of the tables above (pghistory's
+# event tables and the reveal log, which hold names, addresses and blind indexes too) and the social-work
+# tables (case notes and their history, referrals and their status changes).
+HISTORY_TABLES = ("beneficiaries_householdevent", "beneficiaries_memberevent", "beneficiaries_assessmentevent",
+                  "beneficiaries_identifierreveal")
+SOCIAL_WORK_TABLES = ("beneficiaries_casenote", "beneficiaries_casenoteevent", "beneficiaries_referral",
+                      "beneficiaries_referralstatuschange")

@@ -59,6 +59,103 @@ def households_prioritised(*, actor: Actor, center: Center, filters: HouseholdFi
             .order_by("-priority_score", "next_reassessment_on", "pk"))
 
 
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One line of the prioritised list, with everything the page shows already formatted (Persian digits,
+    Jalali dates, labels): the template only prints it, so 50 rows cost no lookups or translations each."""
+    pk: int
+    score: str
+    head_name: str
+    masked_code: str
+    place: str
+    area: str
+    closed_label: str
+    members: str
+    needs: tuple[str, ...]
+    next_reassessment: str
+    due: bool
+
+
+@dataclass(frozen=True)
+class HouseholdPage:
+    rows: tuple[HouseholdRow, ...]
+    number: int
+    num_pages: int
+    count: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def household_list_page(*, actor: Actor, center: Center, filters: HouseholdFilters = HouseholdFilters(),
+                        page: object = 1, page_size: int = 50, today: datetime.date | None = None) -> HouseholdPage:
+    """One page of the prioritised list in four queries, whatever the page and the filters (bench:
+    ``bench/beneficiaries_bench.py``; ``tests/test_list_queries.py``):
+
+    1. the count; 2. the page's ids alone, in priority order (an index-only scan of
+    ``household_list_order_idx`` — (center, status, priority DESC, reassessment, id), migration
+    ``0004_household_list_index_sql`` — so a deep page skips index entries, not joined rows); 3. those rows with
+    their head and county, only the columns shown; 4. their current assessments. An unknown or out-of-range page
+    number gives the last page (like Django's ``Paginator.get_page``)."""
+    from core.templatetags.fa import digits, jdate, number
+
+    today = today or timezone.localdate()
+    queryset = households_prioritised(actor=actor, center=center, filters=filters, today=today)
+    count = queryset.count()
+    num_pages = max(1, -(-count // page_size))
+    try:
+        current = min(max(int(str(page)), 1), num_pages)
+    except (TypeError, ValueError):
+        current = 1
+    start = (current - 1) * page_size
+    ids = list(queryset.prefetch_related(None).select_related(None).values_list("pk", flat=True)
+               [start:start + page_size])
+    households = {h.pk: h for h in Household.objects.filter(center=center, pk__in=ids)
+                  .select_related("head", "county")
+                  .only("pk", "center_id", "status", "area", "village", "priority_score", "member_count",
+                        "next_reassessment_on", "county__name", "head__first_name", "head__last_name",
+                        "head__national_code_ciphertext")}
+    needs: dict[int, list[str]] = {}
+    categories = {value: str(label) for value, label in Assessment.Category.choices}
+    for household_id, category, severity in (
+            Assessment.objects.filter(center=center, household_id__in=ids, is_current=True)
+            .order_by("household_id", "-severity", "category").values_list("household_id", "category", "severity")):
+        needs.setdefault(household_id, []).append(f"{categories.get(category, category)} {digits(severity)}")
+    areas = {value: str(label) for value, label in Household.Area.choices}
+    closed = str(Household.Status.CLOSED.label)
+    rows = []
+    for pk in ids:
+        h = households.get(pk)
+        if h is None:  # closed or re-scored between the two queries: shown on the next look
+            continue
+        rows.append(HouseholdRow(
+            pk=h.pk, score=number(h.priority_score), head_name=h.head.full_name if h.head else "—",
+            masked_code=digits(h.head.masked_national_code) if h.head else "",
+            place=f"{h.county.name}، {h.village}" if h.village else h.county.name, area=areas.get(h.area, h.area),
+            closed_label=closed if h.status == Household.Status.CLOSED else "", members=number(h.member_count),
+            needs=tuple(needs.get(h.pk, ())),
+            next_reassessment=jdate(h.next_reassessment_on) if h.next_reassessment_on else "",
+            due=bool(h.next_reassessment_on and h.next_reassessment_on <= today)))
+    return HouseholdPage(rows=tuple(rows), number=current, num_pages=num_pages, count=count)
+
+
 def household_file(*, actor: Actor, center: Center, household_id: int) -> Household:
     """One household of ``center`` with its members and assessments; 404 when it is not this center's
     (or not the actor's to see at all), 403 for a role that may not see households."""
@@ -98,8 +195,8 @@ class OverlapGroup:
 def overlapping_households(*, actor: Actor, period_start: datetime.date,
                            period_end: datetime.date) -> list[OverlapGroup]:
     """For a supervisor: the people (head or member, by national-code blind index) found in households of
-    more than one of the centers they oversee, counting a household when it is active, or was registered or
-    assessed within [period_start, period_end] (there are no distributions yet). Two queries: the shared
+    more than one of the centers they oversee, counting a household when it is active, or was registered,
+    assessed or served (an aid distribution not reversed) within [period_start, period_end]. Two queries: the shared
     indexes (GROUP BY index HAVING COUNT(DISTINCT center) > 1), then their rows for the centers and masked
     codes. The row-level-security setting is the supervisor's own region, so the database shows nothing
     else either; a trustee (no supervised centers) gets nothing."""
@@ -110,7 +207,9 @@ def overlapping_households(*, actor: Actor, period_start: datetime.date,
         rls.apply(connection, center_ids)
         in_period = (Q(household__status=Household.Status.ACTIVE)
                      | Q(household__created_at__date__range=(period_start, period_end))
-                     | Q(household__assessments__assessed_on__range=(period_start, period_end)))
+                     | Q(household__assessments__assessed_on__range=(period_start, period_end))
+                     | Q(household__distributions__occurred_on__range=(period_start, period_end),
+                         household__distributions__status="recorded"))
         candidates = (Member.objects.filter(center_id__in=center_ids).exclude(national_code_index="")
                       .filter(in_period))
         shared = list(candidates.values("national_code_index")
@@ -151,3 +250,43 @@ def also_served_elsewhere(household: Household) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT beneficiaries_served_elsewhere(%s::text[], %s)", [indexes, household.center_id])
         return bool(cursor.fetchone()[0])
+
+
+# --- A household's status history (closing and reopening its file) ------------------------------------------
+
+@dataclass(frozen=True)
+class StatusEntry:
+    at: datetime.datetime
+    status: str
+    status_label: str
+    reason: str
+    by: str
+
+
+def household_status_history(*, actor: Actor, household: Household) -> list[StatusEntry]:
+    """When the file was closed and reopened, why and by whom, oldest first: read from the household's history
+    (pghistory events whose context the services marked with ``status_change``, ``reason`` and ``by``; one
+    entry per context, since a request's events share one). Two queries: the events, the people."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    require(actor, Action.VIEW_BENEFICIARIES, household)
+    rls.apply_scope(fallback=[household.center_id])
+    event_model = apps.get_model("beneficiaries", "HouseholdEvent")
+    events = (event_model.objects.filter(center_id=household.center_id, pgh_obj_id=household.pk,
+                                         pgh_context__metadata__has_key="status_change")
+              .select_related("pgh_context").order_by("pgh_id"))
+    seen, picked = set(), []
+    for event in events:
+        if event.pgh_context_id not in seen:
+            seen.add(event.pgh_context_id)
+            picked.append(event)
+    ids = {e.pgh_context.metadata.get("by") for e in picked} - {None}
+    people = {u.pk: (u.get_full_name() or u.username)
+              for u in get_user_model().objects.filter(pk__in=[i for i in ids if isinstance(i, int)])}
+    labels = dict(Household.Status.choices)
+    return [StatusEntry(at=e.pgh_created_at, status=e.pgh_context.metadata["status_change"],
+                        status_label=str(labels.get(e.pgh_context.metadata["status_change"], "")),
+                        reason=str(e.pgh_context.metadata.get("reason", "")),
+                        by=people.get(e.pgh_context.metadata.get("by"), "—")) for e in picked]
+from beneficiaries.selectors_sponsorships import donor_sponsorships  # noqa: E402,F401 - the donors' pages' entry

@@ -35,6 +35,19 @@ class Action(StrEnum):
     MANAGE_DONORS = "manage_donors"  # find and merge duplicate donors, import donor lists
     VIEW_BENEFICIARIES = "view_beneficiaries"  # see households, members and needs (identifiers masked)
     MANAGE_BENEFICIARIES = "manage_beneficiaries"  # register and assess households, reveal an identifier
+    DISTRIBUTE_AID = "distribute_aid"  # hand out cash, goods and services to households; dowry cases
+    RECORD_BASE_ACTIVITY = "record_base_activity"  # social-health bases: report work against the agreement
+    # loans and plans (beneficiaries/services/loans.py, plans.py)
+    VIEW_LOANS = "view_loans"  # see interest-free loans, their schedules, repayments and guarantors
+    MANAGE_LOANS = "manage_loans"  # record a loan request, approve or decline it, write it off (board decision)
+    HANDLE_LOAN_MONEY = "handle_loan_money"  # disburse a loan from the fund, record repayments
+    VIEW_PLANS = "view_plans"  # see employment and empowerment plans
+    MANAGE_PLANS = "manage_plans"  # create plans, milestones, funding lines, follow-ups and outcomes
+    # Social work (issue 5): a household's confidential case notes and its referrals to other bodies.
+    VIEW_CASE_NOTES = "view_case_notes"  # read case notes and referrals
+    WRITE_CASE_NOTES = "write_case_notes"  # write case notes, make referrals and record their answers
+    MANAGE_COMMUNITY = "manage_community"  # needs assessments, assets, harm map, plans, collective actions
+    MANAGE_SPONSORSHIPS = "manage_sponsorships"  # link sponsorship pledges to households, write progress notes
 
 
 # What each board role may do at its own center, besides VIEW (seed 002: the chair leads the board, the
@@ -70,6 +83,53 @@ for _role in (BoardRole.FINANCE_OFFICER, BoardRole.ORPHAN_SPONSORSHIP_OFFICER, B
               BoardRole.QARD_HASAN_OFFICER, BoardRole.EMPLOYMENT_OFFICER, BoardRole.HEALTH_OFFICER,
               BoardRole.HOUSING_OFFICER):
     ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.VIEW_BENEFICIARIES}
+# Aid distribution (issue 5, point 4). Seed 002: the vice-chair distributes the aid collected and records it,
+# under the chair; the finance officer oversees spending. The officers of one kind of aid distribute only aid
+# of their own purpose (``AID_OFFICER_PURPOSES``, checked by ``may_distribute_purpose``).
+AID_OFFICER_PURPOSES: dict[str, frozenset[str]] = {
+    BoardRole.ORPHAN_SPONSORSHIP_OFFICER: frozenset({"orphan_sponsorship", "family_sponsorship"}),
+    BoardRole.DOWRY_MARRIAGE_OFFICER: frozenset({"dowry"}),
+    BoardRole.HEALTH_OFFICER: frozenset({"health"}),
+    BoardRole.HOUSING_OFFICER: frozenset({"housing"}),
+    BoardRole.EMPLOYMENT_OFFICER: frozenset({"employment"}),
+}
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.FINANCE_OFFICER, *AID_OFFICER_PURPOSES):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.DISTRIBUTE_AID}
+# Social-health bases (seed 004): the base's manager (chair), its executive (vice-chair) and its social worker
+# report the work done against the year's agreement.
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.SOCIAL_WORK_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.RECORD_BASE_ACTIVITY}
+# Loans and plans (issue 5, point 6). Seed 002: the qard al-hasan officer and the employment officer run their
+# own areas under the chair and the vice-chair; the finance officer (and the vice-chair, who prepares the
+# documents of payments and receipts) moves the money. The social-work officer follows the plans.
+_LOAN_ROLES = {
+    BoardRole.CHAIR: {Action.VIEW_LOANS, Action.MANAGE_LOANS, Action.HANDLE_LOAN_MONEY, Action.VIEW_PLANS,
+                      Action.MANAGE_PLANS},
+    BoardRole.VICE_CHAIR: {Action.VIEW_LOANS, Action.MANAGE_LOANS, Action.HANDLE_LOAN_MONEY, Action.VIEW_PLANS,
+                           Action.MANAGE_PLANS},
+    BoardRole.QARD_HASAN_OFFICER: {Action.VIEW_LOANS, Action.MANAGE_LOANS, Action.VIEW_PLANS},
+    BoardRole.FINANCE_OFFICER: {Action.VIEW_LOANS, Action.HANDLE_LOAN_MONEY},
+    BoardRole.EMPLOYMENT_OFFICER: {Action.VIEW_PLANS, Action.MANAGE_PLANS, Action.VIEW_LOANS},
+    BoardRole.SOCIAL_WORK_OFFICER: {Action.VIEW_PLANS},
+}
+for _role, _actions in _LOAN_ROLES.items():
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | _actions
+# Social work (issue 5, seed 002: the vice-chair gives social-work services to the needy "confidentially
+# and respectfully", under the chair; the social-work officer is the specialist). Case notes and referrals
+# reach only these three at the center, and the supervisors over it (``may`` lets them do everything, as for
+# VIEW_BENEFICIARIES). The finance officer and the officers of each kind of aid see households but not these.
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.SOCIAL_WORK_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | {Action.VIEW_CASE_NOTES, Action.WRITE_CASE_NOTES}
+# Neighbourhood work (issue 8, seed 004): the chair and the executive vice-chair lead it, the social-work,
+# organisations (liaison with local bodies), culture-education and health officers carry it out.
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.SOCIAL_WORK_OFFICER, BoardRole.ORGANIZATIONS_OFFICER,
+              BoardRole.CULTURE_EDUCATION_OFFICER, BoardRole.HEALTH_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.MANAGE_COMMUNITY}
+# Sponsorships (issue 5.5): the orphan-sponsorship officer (Ekram and Mohsenin, seed 002's optional officers)
+# links sponsorship pledges to households and writes the donors' progress notes, under the chair and the
+# vice-chair, who identify and record the needy.
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.ORPHAN_SPONSORSHIP_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.MANAGE_SPONSORSHIPS}
 
 
 @dataclass(frozen=True)
@@ -187,3 +247,16 @@ def missing_core_roles(center: Center) -> list[str]:
     """The core board roles (seed 002) that nobody holds now at this center."""
     held = set(center.appointments.filter(status=TrusteeAppointment.Status.ACTIVE).values_list("role", flat=True))
     return [r for r in CORE_ROLES if r not in held]
+
+
+def may_distribute_purpose(actor: Actor, center_id: int, purpose_code: str) -> bool:
+    """May ``actor`` hand out aid of ``purpose_code`` at the center? Supervisors, the chair, the vice-chair and
+    the finance officer any purpose; an aid officer only their own (``AID_OFFICER_PURPOSES``)."""
+    if center_id not in actor.center_ids:
+        return False
+    if center_id in actor.supervised_center_ids:
+        return True
+    roles = actor.roles_at(center_id)
+    if roles & {BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.FINANCE_OFFICER}:
+        return True
+    return any(purpose_code in AID_OFFICER_PURPOSES.get(role, frozenset()) for role in roles)

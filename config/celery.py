@@ -14,7 +14,11 @@ app.autodiscover_tasks()
 @app.on_after_finalize.connect
 def install_periodic_tasks(sender, **kwargs):
     """Periodic tasks are declared by the apps (``<app>.tasks.BEAT_SCHEDULE``), beside the tasks they run."""
+    from beneficiaries.loan_tasks import BEAT_SCHEDULE as loans_schedule  # not autodiscovered: imported here
     from centers.tasks import BEAT_SCHEDULE as centers_schedule
     from contributions.tasks import BEAT_SCHEDULE as contributions_schedule
+    from donor_portal.tasks import BEAT_SCHEDULE as donor_portal_schedule
+    from payments.tasks import BEAT_SCHEDULE as payments_schedule
 
-    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **centers_schedule, **contributions_schedule}
+    sender.conf.beat_schedule = {**sender.conf.beat_schedule, **centers_schedule, **contributions_schedule,
+                                 **payments_schedule, **loans_schedule, **donor_portal_schedule}

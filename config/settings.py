@@ -61,10 +61,17 @@ INSTALLED_APPS = [
     "donors",
     "contributions",
     "beneficiaries",
+    "public",
     "reporting",
+    "payments",
+    "bases",
+    "community",
+    "memoranda",
+    "donor_portal",
 ]
 
 MIDDLEWARE = [
+    "public.middleware.PublicPageCacheMiddleware",  # first: a cached public page skips everything below
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,6 +87,11 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The public pages (directory, center, campaign, occasions) are cached for anonymous visitors this long
+# (public/middleware.py); 0 turns the cache off.
+PUBLIC_PAGE_CACHE_PREFIXES = ("/directory/", "/campaigns/", "/occasions/")
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -229,6 +241,9 @@ MEDIA_URL = "/media/"
 # --- Receipts: the key of the verification codes (default: derived from SECRET_KEY; set it in production, so
 # rotating SECRET_KEY does not void printed receipts) and the public address their QR codes open.
 RECEIPT_VERIFICATION_KEY = env.str("RECEIPT_VERIFICATION_KEY", default="")
+# Online payments (payments/conf.py lists the rest, with defaults): the key of the merchant ids at rest (base64
+# of 32 bytes; derived from SECRET_KEY when empty, so production sets it to survive a secret-key rotation).
+PAYMENTS_ENCRYPTION_KEY = env.str("PAYMENTS_ENCRYPTION_KEY", default="")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
 
 # --- API -----------------------------------------------------------------------------------------
@@ -281,6 +296,14 @@ SPECTACULAR_SETTINGS = {
         "ContributionChannelEnum": "contributions.models.gifts.Contribution.Channel",
         "AssessmentCategoryEnum": "beneficiaries.models.households.Assessment.Category",
         "DonorKindEnum": "donors.models.Donor.Kind",
+        "BoardRoleEnum": "centers.models.tenancy.BoardRole",
+        "AidDistributionKindEnum": "beneficiaries.models.distributions.AidDistribution.Kind",
+        "CaseNoteKindEnum": "beneficiaries.models.socialwork.CaseNote.Kind",
+        "ReferralStatusEnum": "beneficiaries.models.socialwork.Referral.Status",
+        "LoanRepaymentChannelEnum": "beneficiaries.models.loans.LoanRepayment.Channel",
+        "ProblemCategoryEnum": "community.models.assessment.ProblemCategory",
+        "LocalAssetKindEnum": "community.models.assessment.LocalAsset.Kind",
+        "StakeholderKindEnum": "community.models.planning.Stakeholder.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }
@@ -315,3 +338,21 @@ BENEFICIARY_KEYS_FROM_SECRET_KEY = DEBUG or not env.str("DJANGO_SECRET_KEY", def
 # Overrides of the priority rule's weights (beneficiaries/priority.py DEFAULT_WEIGHTS, merged key by key),
 # e.g. {"rural": 10, "severity": {"employment": 10}}.
 BENEFICIARY_PRIORITY_WEIGHTS: dict = {}
+# Social work: a referral still unanswered (status "sent") this many days after it was sent is overdue
+# (beneficiaries/selectors_socialwork.py; listed on the center's referrals page).
+BENEFICIARY_REFERRAL_ANSWER_DAYS = env.int("BENEFICIARY_REFERRAL_ANSWER_DAYS", default=30)
+
+# --- SMS and the donors' own pages (donor_portal, core/sms.py) -------------------------------------
+# core.sms.FileBackend (default: JSON lines in SMS_FILE_PATH), core.sms.ConsoleBackend or
+# core.sms.KavenegarBackend (needs KAVENEGAR_API_KEY; KAVENEGAR_OTP_TEMPLATE sends codes through verify/lookup).
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.sms.FileBackend")
+SMS_FILE_PATH = env.str("SMS_FILE_PATH", default=str(DATA_DIR / "sms.jsonl"))
+KAVENEGAR_API_KEY = env.str("KAVENEGAR_API_KEY", default="")
+KAVENEGAR_SENDER = env.str("KAVENEGAR_SENDER", default="")
+KAVENEGAR_OTP_TEMPLATE = env.str("KAVENEGAR_OTP_TEMPLATE", default="")
+# The key of the login codes' hashes (default: derived from SECRET_KEY), their life in seconds and tries.
+DONOR_OTP_KEY = env.str("DONOR_OTP_KEY", default="")
+DONOR_OTP_TTL = env.int("DONOR_OTP_TTL", default=180)
+DONOR_OTP_MAX_ATTEMPTS = env.int("DONOR_OTP_MAX_ATTEMPTS", default=5)
+DONOR_SESSION_AGE = env.int("DONOR_SESSION_AGE", default=2 * 60 * 60)
+DONOR_REMINDER_DAYS_AHEAD = env.int("DONOR_REMINDER_DAYS_AHEAD", default=3)

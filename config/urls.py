@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -12,6 +13,15 @@ urlpatterns = [
     path("", include("contributions.urls")),
     path("", include("donors.urls")),
     path("", include("beneficiaries.urls")),
+    path("", include("public.urls")),
+    # CSRF-exempt: cached public pages carry the language form to every visitor (public/middleware.py); the
+    # worst a forged request can do is switch someone's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("", include("payments.urls")),
+    path("", include("bases.urls")),
+    path("", include("community.urls")),
+    path("admin/memoranda/", include("memoranda.urls")),
+    path("", include("donor_portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -27,6 +27,18 @@ SKIPPED_ROUTES = ("api/", "admin/", "static/", "media/")
 # URL keywords that do not name a tenant object, with a harmless value.
 NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password", "tracking_code": "NOSUCHCODE"}
 NEUTRAL_KWARGS["receipt_code"] = "NOSUCHRECEIPTCODE"  # receipts: the public verification page's code
+# payments: the donor's payment code, the sandbox bank's authority and API operation
+NEUTRAL_KWARGS.update({"public_id": "NOSUCHPAYMENT", "authority": "NOSUCHAUTHORITY", "operation": "nosuch"})
+
+# Public pages that show a center to anyone by its slug (the donation page) or a payment by its unguessable
+# code (the bank's callback, the donor's result page). The walks still visit them as everyone: they must never
+# answer 500 nor show anything of a foreign center beyond its public name; their own tests cover the rest.
+PUBLIC_VIEWS = {"payments:donate", "payments:callback", "payments:result"}
+
+# Views public by design: they show a listed center's public profile (name, place, campaigns, figures) to
+# anyone, so they answer 200 for the foreign center too; nothing else of it (trustees, donors, gifts,
+# households) may appear there. Walked with the foreign center's values like every other view.
+PUBLIC_VIEWS |= {"public:center-directory", "public:center-page", "public:campaign-page", "public:occasions"}
 
 
 def _walk(resolvers, prefix="", namespace=""):
@@ -167,6 +179,9 @@ class Worlds:
                                                    ends_on=datetime.date(2025, 3, 30))
         foreign_campaign.centers.add(self.theirs)
         self.secrets += ["هدیه‌محرمانه", "کارزار‌محرمانه"]
+        # public pages (issue 6): the center's public page is found by its slug; its name and campaigns are public
+        self.foreign_kwargs["slug"] = self.theirs.slug
+        self.public_facts = {self.theirs.name, self.theirs.slug, "کارزار‌محرمانه"}
         self.foreign_kwargs.update({"contribution_id": foreign_gift.pk, "campaign_id": foreign_campaign.pk})
         self.own_kwargs.update({"contribution_id": own_gift.pk, "campaign_id": own_campaign.pk})
         self.foreign_api_objects.update({"contribution": foreign_gift.pk})
@@ -181,6 +196,52 @@ class Worlds:
         self.foreign_kwargs["household_id"] = foreign_household["household_id"]
         self.foreign_api_objects.update(foreign_household["api"])
         self.secrets += ["سرپرست‌محرمانه", "شاهد‌محرمانه", foreign_household["code"]]
+        # aid distribution and dowry cases (beneficiaries)
+        from beneficiaries.tests.distribution_helpers import isolation_objects as aid_objects
+
+        own_aid = aid_objects(self.mine, self.insider, own_household["household_id"], secret="کمک خودی")
+        foreign_aid = aid_objects(self.theirs, self.foreign_trustee, foreign_household["household_id"],
+                                  secret="کمک‌محرمانه")
+        self.own_kwargs.update(own_aid["url_kwargs"])
+        self.foreign_kwargs.update(foreign_aid["url_kwargs"])
+        self.foreign_api_objects.update(foreign_aid["api_objects"])
+        self.secrets.append("کمک‌محرمانه")
+        # loans and plans
+        from beneficiaries.tests.loan_helpers import loan_objects
+
+        own_loan = loan_objects(self.mine, self.insider, own_household["household_id"], note="وام خودی")
+        foreign_loan = loan_objects(self.theirs, self.foreign_trustee, foreign_household["household_id"],
+                                    note="وام‌محرمانه")
+        self.own_kwargs.update(own_loan["url"])
+        self.foreign_kwargs.update(foreign_loan["url"])
+        self.foreign_api_objects.update(foreign_loan["api"])
+        self.secrets += foreign_loan["secrets"]
+        # social work (case notes and referrals on those households)
+        from beneficiaries.tests.test_socialwork import socialwork_objects
+
+        own_sw = socialwork_objects(self.mine, self.insider, own_household["household_id"], secret="یادداشت خودی")
+        foreign_sw = socialwork_objects(self.theirs, self.foreign_trustee, foreign_household["household_id"],
+                                        secret="یادداشت‌محرمانه")
+        self.own_kwargs.update(own_sw["url_kwargs"])
+        self.foreign_kwargs.update(foreign_sw["url_kwargs"])
+        self.foreign_api_objects.update(foreign_sw["api_objects"])
+        self.secrets.append("یادداشت‌محرمانه")
+        # sponsorships and the household register import (beneficiaries)
+        from beneficiaries.models import HouseholdImport
+        from beneficiaries.tests.test_sponsorships import sponsorship_objects
+
+        self.own_kwargs["sponsorship_id"] = sponsorship_objects(self.mine, self.insider, own_household["household_id"],
+                                                                "خبر خودی")
+        self.foreign_kwargs["sponsorship_id"] = sponsorship_objects(self.theirs, self.foreign_trustee,
+                                                                    foreign_household["household_id"], "خبر‌محرمانه")
+        self.foreign_api_objects["sponsorship"] = self.foreign_kwargs["sponsorship_id"]
+        with scopes_disabled():
+            own_import, foreign_import = (HouseholdImport.objects.create(
+                center=c, upload=b"", status="done", error_file=b"PK", filename=f"{c.slug}-register.xlsx",
+                requested_by=u) for c, u in ((self.mine, self.insider), (self.theirs, self.foreign_trustee)))
+        self.own_kwargs["household_import_id"] = own_import.pk
+        self.foreign_kwargs["household_import_id"] = foreign_import.pk
+        self.secrets += ["خبر‌محرمانه"]
         # donors
         from donors.models import Donor, DonorLink
 
@@ -207,6 +268,37 @@ class Worlds:
 
         self.foreign_api_objects["central-allocation"] = central_allocation(self.theirs, secret="مصوبه‌محرمانه").pk
         self.secrets += ["مصوبه‌محرمانه"]
+        # payments
+        from payments.tests.helpers import isolation_objects as payment_objects
+
+        foreign_payment = payment_objects(self.theirs, secret="پرداخت‌محرمانه")
+        self.foreign_api_objects.update(foreign_payment["api"])
+        self.secrets.append(foreign_payment["secret"])
+        # social-health bases (an agreement at the foreign center; its pages are 404 for outsiders)
+        from bases.tests.helpers import isolation_objects as base_objects
+
+        foreign_base = base_objects(self.theirs, self.foreign_trustee, secret="پایگاه‌محرمانه")
+        self.foreign_kwargs.update(foreign_base["url_kwargs"])
+        self.foreign_api_objects.update(foreign_base["api"])
+        self.secrets += foreign_base["secrets"]
+        # community (neighbourhood work of a base)
+        from community.tests.helpers import isolation_objects as community_objects
+
+        own_community = community_objects(self.mine, self.insider, secret="کار محله خودی")
+        foreign_community = community_objects(self.theirs, self.foreign_trustee, secret="محله‌محرمانه")
+        self.own_kwargs.update(own_community["url_kwargs"])
+        self.foreign_kwargs.update({**foreign_community["url_kwargs"], "harm_id": foreign_community["harm_id"]})
+        self.foreign_api_objects.update(foreign_community["api"])
+        self.secrets += ["محله‌محرمانه"]
+        # memoranda (not tenant-owned): a Tehran memorandum the Isfahan supervisor must not see
+        from memoranda.tests.helpers import memorandum_in
+
+        memorandum_in(self.theirs.county.province, subject="تفاهم‌نامه‌محرمانه", organization=world.relief)
+        self.secrets += ["تفاهم‌نامه‌محرمانه"]
+        # donor_portal: a donor's own receipt and pledge pages (/my/); the walker has no donor session, so the
+        # foreign receipt and pledge must be 404 to trustees, supervisors and anonymous visitors alike
+        self.foreign_kwargs.update({"donor_receipt_id": receipts["foreign"][1].pk,
+                                    "donor_pledge_id": foreign_pledge.pk})
 
 
 @pytest.fixture
@@ -222,10 +314,12 @@ def _url(worlds, name, kwargs):
     return reverse(name, kwargs=values or None), bool(kwargs & set(worlds.foreign_kwargs))
 
 
-def _assert_no_secret(worlds, response, where):
+def _assert_no_secret(worlds, response, where, *, public=False):
     # The page may echo the address the visitor typed (the language switch returns to it): that is theirs.
     body = response.content.decode(errors="replace").replace(where, "")
     for secret in worlds.secrets:
+        if public and secret in worlds.public_facts:  # a public page may name the center it is about
+            continue
         assert secret not in body, f"{where} shows {secret!r} of another center"
 
 
@@ -244,9 +338,11 @@ def test_outsider_gets_404_for_every_view_of_a_foreign_object(client, worlds, wh
         if response.status_code == 405:
             response = client.post(url)
         assert response.status_code != 500, url
-        if names_foreign_object:
+        if name in PUBLIC_VIEWS:
+            assert response.status_code in (200, 404), url
+        elif names_foreign_object:
             assert response.status_code == 404, f"{who} outsider got {response.status_code} at {url}"
-        _assert_no_secret(worlds, response, url)
+        _assert_no_secret(worlds, response, url, public=name in PUBLIC_VIEWS)
 
 
 def test_anonymous_visitor_gets_404_or_the_login_page_everywhere(client, worlds):
@@ -254,11 +350,13 @@ def test_anonymous_visitor_gets_404_or_the_login_page_everywhere(client, worlds)
         url, names_foreign_object = _url(worlds, name, kwargs)
         response = client.get(url)
         assert response.status_code != 500, url
-        if names_foreign_object:
+        if name in PUBLIC_VIEWS:
+            assert response.status_code in (200, 404), url
+        elif names_foreign_object:
             assert response.status_code in (302, 404), url
             if response.status_code == 302:
                 assert response["Location"].startswith(reverse("accounts:login")), url
-        _assert_no_secret(worlds, response, url)
+        _assert_no_secret(worlds, response, url, public=name in PUBLIC_VIEWS)
 
 
 def test_insider_reaches_their_own_centers_views(client, worlds):
@@ -266,7 +364,8 @@ def test_insider_reaches_their_own_centers_views(client, worlds):
         login(client, worlds.insider)
         # Pages of one object inside the center need the insider's own object: areas that register one in
         # own_kwargs get this walk; the others test their object pages in their own modules.
-        if kwargs & set(worlds.foreign_kwargs) and kwargs <= {*worlds.own_kwargs, *NEUTRAL_KWARGS}:
+        if (kwargs & set(worlds.foreign_kwargs) and kwargs <= {*worlds.own_kwargs, *NEUTRAL_KWARGS}
+                and name not in PUBLIC_VIEWS):
             url = reverse(name, kwargs={k: worlds.own_kwargs.get(k, NEUTRAL_KWARGS.get(k)) for k in kwargs})
             assert client.get(url).status_code == 200, url
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from beneficiaries import crypto
-from beneficiaries.demo import OVERLAP_CODES
+from beneficiaries.demo.households import OVERLAP_CODES
 from beneficiaries.models import Household, Member
 from conftest import login
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
 from beneficiaries import crypto, rls, selectors
-from beneficiaries.demo import OVERLAP_CODES
+from beneficiaries.demo.households import OVERLAP_CODES
 from beneficiaries.models import Household, Member
 from centers.access import Actor, actor_for
 from centers.models import BoardRole, Center
@@ -171,3 +171,32 @@ def test_sql_function_answers_under_the_rls_role_with_a_boolean_only(overlap):
     assert served is True and probe == "off"
     with scopes_disabled():
         assert Member.objects.filter(national_code_index=index).count() == 2
+
+
+def test_a_closed_household_served_in_the_period_counts(world, overlap):
+    """Served is enough: a household closed since, registered long before the period, but given aid in it."""
+    from beneficiaries.services import distributions
+    from contributions.services import gifts
+
+    first, second, _a, b, _code = overlap
+    actor = actor_for(world.supervisor(level="province"), second_factor_passed=True)
+    long_ago = TODAY - datetime.timedelta(days=800)
+    served_on = TODAY - datetime.timedelta(days=400)
+    chair = actor_for(world.trustee(second, BoardRole.CHAIR), second_factor_passed=True)
+    with scope(center=[second.pk]):
+        gifts.contribution_record_cash(center=second, purpose="food", amount=2_000_000, received_on=served_on)
+        distributions.distribution_record_cash(actor=chair, household=b, purpose="food", amount=1_000_000,
+                                               occurred_on=served_on)
+    with scopes_disabled():
+        Household.objects.filter(pk=b.pk).update(status=Household.Status.CLOSED, closed_on=TODAY,
+                                                 closed_reason="x")
+        Household.objects.filter(center=second).update(created_at=datetime.datetime(2024, 1, 1,
+                                                                                    tzinfo=datetime.UTC))
+        Household.objects.filter(center=first).update(created_at=datetime.datetime(2024, 1, 1,
+                                                                                   tzinfo=datetime.UTC))
+    window = (served_on - datetime.timedelta(days=10), served_on + datetime.timedelta(days=10))
+    assert long_ago < window[0]
+    assert len(selectors.overlapping_households(actor=actor, period_start=window[0], period_end=window[1])) == 1
+    later = (TODAY - datetime.timedelta(days=100), TODAY - datetime.timedelta(days=90))
+    # In a later period the closed household was neither registered, assessed nor served.
+    assert selectors.overlapping_households(actor=actor, period_start=later[0], period_end=later[1]) == []

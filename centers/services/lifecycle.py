@@ -128,6 +128,10 @@ def center_operating_problem(center: Center, *, on: datetime.date | None = None)
         return _("This center cannot record contributions, beneficiaries or aid: it is dissolved.")
     if current_license(center, on=on) is None:
         return _("This center cannot record contributions, beneficiaries or aid: its license has expired.")
+    if center.kind == Center.Kind.SOCIAL_HEALTH_BASE:  # seed 004: an NGO with a valid license, a yearly agreement
+        from bases.services.ngos import base_operating_problem
+
+        return base_operating_problem(center, on=on)
     return None
 
 

@@ -79,8 +79,6 @@ class PledgeCreateSerializer(serializers.Serializer):
                                                 allow_null=True, default=None,
                                                 help_text=_("Empty for an open-ended monthly pledge."))
     goods = GoodsSerializer(required=False, allow_null=True, default=None)
-    sponsorship_reference = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
-    sponsorship_profile = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
@@ -139,9 +137,7 @@ class PledgeViewSet(TenantViewSetMixin, viewsets.ReadOnlyModelViewSet):
             center=center, donor=donor, kind=data["kind"], target=data["target"], purpose=data["purpose"],
             amount=data["amount"], start_year=data["start_year"], start_month=data["start_month"],
             due_day=data["due_day"], instalment_count=data["instalment_count"],
-            goods=services.PledgeGoods(**goods) if goods else None,
-            sponsorship_reference=data["sponsorship_reference"], sponsorship_profile=data["sponsorship_profile"],
-            note=data["note"], user=request.user))
+            goods=services.PledgeGoods(**goods) if goods else None, note=data["note"], user=request.user))
         return Response(PledgeSerializer(self.tenant_queryset().get(pk=pledge.pk)).data,
                         status=status.HTTP_201_CREATED)
 

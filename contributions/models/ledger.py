@@ -52,6 +52,10 @@ class Account(models.Model):
         AID = "aid", _("Aid given")
         STOCK = "stock", _("In-kind stock")
         GOODS = "goods", _("In-kind fund")
+        # Interest-free loans (beneficiaries/services/loans.py): the fund's money out on loan, credited when a
+        # loan is disbursed from the fund and debited as it is repaid (or written off), so fund + loans of
+        # the purpose is unchanged by lending. Only the loan services post to it.
+        LOANS = "loans", _("Loans outstanding")
 
     center = models.ForeignKey("centers.Center", on_delete=models.PROTECT, related_name="accounts",
                                verbose_name=_("center"))

@@ -69,9 +69,10 @@ class Pledge(models.Model):
     target = models.CharField(_("for"), max_length=24, choices=Target.choices, default=Target.PURPOSE)
     purpose = models.ForeignKey("contributions.Purpose", on_delete=models.PROTECT, related_name="pledges",
                                 verbose_name=_("purpose"))
-    # The sponsored orphan or family. The beneficiaries app does not exist yet: this opaque reference (a
-    # beneficiary file number) becomes a foreign key to beneficiaries.Household / Orphan when it arrives.
-    # Staff only: the donor never sees it, only ``sponsorship_profile``.
+    # Legacy (issue 4): free text typed before the beneficiaries app linked pledges to households. The link is
+    # now ``beneficiaries.Sponsorship`` (pledge -> household, and the orphan); nothing writes these two columns
+    # any more and the donor never sees them. Kept, read-only, so no reference typed earlier is lost; drop them
+    # once every sponsorship pledge is linked.
     sponsorship_reference = models.CharField(
         _("sponsored file reference"), max_length=64, null=True, blank=True,
         help_text=_("The beneficiary file sponsored; for staff only, never shown to the donor."))
@@ -155,11 +156,16 @@ class Pledge(models.Model):
         return instalment_due_date(self.start_year, self.start_month, self.due_day, index)
 
     def donor_view(self) -> dict:
-        """What the donor's own pages may show: never the sponsored file's reference, only its anonymised
-        profile (DESIGN §8: donors never see who received aid)."""
+        """What the donor's own pages may show: never the sponsored file, only the anonymised profile of the
+        linked sponsorship (``beneficiaries.selectors_sponsorships``; DESIGN §8: donors never see who received
+        aid). The free-text columns above are never shown."""
+        sponsored = ""
+        if self.is_sponsorship:
+            from beneficiaries.selectors_sponsorships import pledge_sponsored_summary
+
+            sponsored = pledge_sponsored_summary(self)
         return {"kind": self.get_kind_display(), "purpose": self.purpose.name, "amount": self.amount,
-                "target": self.get_target_display(), "sponsored": self.sponsorship_profile if self.is_sponsorship
-                else "", "status": self.get_status_display()}
+                "target": self.get_target_display(), "sponsored": sponsored, "status": self.get_status_display()}
 
 
 class PledgeInstalment(models.Model):

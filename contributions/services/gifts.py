@@ -285,6 +285,9 @@ def contribution_confirm(*, contribution: Contribution, user=None) -> Contributi
     from .receipts import receipt_issue  # same transaction: a confirmation rolled back leaves no number gap
 
     receipt_issue(contribution=contribution, user=user)
+    from donor_portal.notifications import receipt_issued  # the receipt link by SMS, queued after commit
+
+    receipt_issued(contribution=contribution)
     return contribution
 
 

@@ -101,15 +101,17 @@ def test_open_ended_pledge_is_written_through_next_month_and_extended_daily(in_s
     assert pledge.instalments.order_by("-sequence").first().due_on <= pledge_services._schedule_horizon(later)
 
 
-def test_sponsorship_pledge_keeps_its_reference_from_the_donor(in_scope, donor):
+def test_sponsorship_pledge_shows_the_donor_no_free_text(in_scope, donor):
+    """The sponsored orphan or family is a beneficiaries.Sponsorship now; the legacy free-text columns never
+    reach the donor (beneficiaries/tests/test_sponsorships.py tests the anonymised profile)."""
     pledge = pledge_services.pledge_create(
         center=in_scope, donor=donor, kind="monthly", amount=3_000_000, start_year=J.year, start_month=J.month,
         due_day=1, target="orphan_sponsorship", sponsorship_reference="BEN-1234",
         sponsorship_profile="دختر نه‌ساله، پایه سوم دبستان")
     assert pledge.purpose.code == "orphan_sponsorship"
     view = pledge.donor_view()
-    assert view["sponsored"] == "دختر نه‌ساله، پایه سوم دبستان"
-    assert "BEN-1234" not in str(view)
+    assert view["sponsored"] == ""  # not linked to a household yet
+    assert "BEN-1234" not in str(view) and "نه‌ساله" not in str(view)
 
 
 @given(year=st.integers(1300, 1500), month=st.integers(1, 12), day=st.integers(1, 31), index=st.integers(0, 130))
@@ -427,12 +429,11 @@ def test_create_form_takes_persian_digits_and_records_the_pledge(client, in_scop
     login(client, world.trustee(in_scope, BoardRole.DONOR_RELATIONS_WOMEN))
     response = client.post(_page("pledge-new", in_scope), {
         "donor": donor.pk, "kind": "monthly", "target": "family_sponsorship", "amount": "۲٬۰۰۰٬۰۰۰",
-        "first_due_on": format_jalali(TODAY), "instalment_count": "۱۲", "form": "cash",
-        "sponsorship_reference": "HH-77", "sponsorship_profile": "خانواده چهارنفره، سرپرست زن"})
+        "first_due_on": format_jalali(TODAY), "instalment_count": "۱۲", "form": "cash"})
     pledge = Pledge.objects.get()
     assert response.status_code == 302 and response["Location"] == _page("pledge-detail", in_scope, pledge)
     assert pledge.amount == 2_000_000 and pledge.instalment_count == 12
-    assert pledge.purpose.code == "family_sponsorship" and pledge.sponsorship_reference == "HH-77"
+    assert pledge.purpose.code == "family_sponsorship" and pledge.sponsorship_reference is None
     assert (pledge.start_year, pledge.start_month, pledge.due_day) == (J.year, J.month, J.day)
 
 

@@ -50,11 +50,6 @@ class PledgeForm(forms.Form):
     item_quantity = LocalDecimalField(label=_("Quantity per instalment"), required=False, max_digits=12,
                                        decimal_places=3, min_value=Decimal("0.001"),
                                        widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}))
-    sponsorship_reference = forms.CharField(label=_("Sponsored file reference"), max_length=64, required=False,
-                                            help_text=_("For staff only; never shown to the donor."))
-    sponsorship_profile = forms.CharField(label=_("Anonymised profile for the donor"), max_length=255,
-                                          required=False,
-                                          help_text=_("E.g. age, schooling and city; no name, no address."))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)
 
     def __init__(self, *args, center, **kwargs):
@@ -116,9 +111,7 @@ def pledge_new(request, center_slug):
         pledge = apply_service(form, lambda: services.pledge_create(
             center=center, donor=data["donor"], kind=data["kind"], target=data["target"], purpose=data["purpose"],
             amount=data["amount"], start_year=first.year, start_month=first.month, due_day=first.day,
-            instalment_count=data["instalment_count"], goods=goods,
-            sponsorship_reference=data["sponsorship_reference"] or None,
-            sponsorship_profile=data["sponsorship_profile"], note=data["note"], user=request.user))
+            instalment_count=data["instalment_count"], goods=goods, note=data["note"], user=request.user))
         if pledge is not None:
             messages.success(request, _("The pledge was recorded."))
             return redirect("contributions:pledge-detail", center_slug=center.slug, pledge_id=pledge.pk)

@@ -34,7 +34,9 @@ from centers.models import (
 # Modules of centers.demo whose ``seed(ctx)`` runs after the centers, boards and supervisors exist.
 DEMO_AREAS: list[str] = ["lifecycle", "board", "supervision"]
 # Other apps' demo modules, seeded after the centers' areas (they need licensed centers and their boards).
-DEMO_APPS: list[str] = ["donors.demo", "contributions.demo", "beneficiaries.demo"]
+DEMO_APPS: list[str] = ["bases.demo", "donors.demo", "contributions.demo", "beneficiaries.demo", "payments.demo",
+                        "public.demo"]
+DEMO_APPS += ["community.demo", "memoranda.demo"]  # neighbourhood work of the demo bases; memoranda (seed 003)
 
 DEMO_PASSWORD = "nikookari-1405"  # noqa: S105 - demo accounts only, written to demo-users.json anyway
 PROVINCE = "اصفهان"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -206,8 +207,31 @@ def household_close(*, actor: Actor, household: Household, reason: str) -> House
     household.status = Household.Status.CLOSED
     household.closed_on = timezone.localdate()
     household.closed_reason = reason.strip()
-    household.save(update_fields=["status", "closed_on", "closed_reason"])
+    with pghistory.context(status_change=Household.Status.CLOSED, reason=household.closed_reason,
+                           by=actor.user.pk):
+        household.save(update_fields=["status", "closed_on", "closed_reason"])
     return household
+
+
+@transaction.atomic
+def household_reopen(*, actor: Actor, household: Household, reason: str) -> Household:
+    """Reopens a closed file (the family came back, the need returned), by a role that manages households, with
+    the reason. The closing date and reason are cleared from the file; both, and the reopening with its reason
+    and who did it, stay in the household's history (pghistory event and its context), which the file shows.
+    The priority is recomputed, since time has passed."""
+    _start(actor, Action.MANAGE_BENEFICIARIES, household)
+    household = Household.objects.select_for_update().get(center_id=household.center_id, pk=household.pk)
+    if household.status != Household.Status.CLOSED:
+        raise ValidationError(_("The household's file is not closed."), code="household_not_closed")
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError(_("Write why the file is reopened."), code="reason_required")
+    household.status = Household.Status.ACTIVE
+    household.closed_on = None
+    household.closed_reason = ""
+    with pghistory.context(status_change=Household.Status.ACTIVE, reason=reason, by=actor.user.pk):
+        household.save(update_fields=["status", "closed_on", "closed_reason"])
+    return household_priority_refresh(household=household)
 
 
 @transaction.atomic

@@ -12,7 +12,6 @@ import datetime
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -145,8 +144,9 @@ def household_list(request, center_slug):
         filters = selectors.HouseholdFilters(category=data["category"], min_severity=data["min_severity"],
                                              area=data["area"], due=data["due"],
                                              status=data["status"] or Household.Status.ACTIVE)
-    households = selectors.households_prioritised(actor=request.actor, center=center, filters=filters)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Four queries whatever the page (count, the page's ids, their rows, their needs), rows preformatted.
+    page = selectors.household_list_page(actor=request.actor, center=center, filters=filters,
+                                         page=request.GET.get("page"), page_size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "beneficiaries/household_list.html", {
@@ -209,6 +209,8 @@ def household_detail(request, center_slug, household_id):
         "priority_parts": [(PART_LABELS.get(k, k), v) for k, v in household.priority_parts.items() if v],
         "reveals": (IdentifierReveal.objects.filter(center=center, household=household)
                     .select_related("revealed_by", "member")[:20] if can_manage else None),
+        "status_history": selectors.household_status_history(actor=request.actor, household=household),
+        "can_social_work": access.may(request.actor, Action.VIEW_CASE_NOTES, household),
     })
 
 
@@ -262,6 +264,24 @@ def household_close(request, center_slug, household_id):
             return redirect("beneficiaries:household-detail", center_slug=center.slug, household_id=household.pk)
     return render(request, "beneficiaries/household_close.html",
                   {"center": center, "household": household, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_page
+def household_reopen(request, center_slug, household_id):
+    """Reopens a closed file with a reason (kept in the household's history)."""
+    center, household = _household(request, center_slug, household_id)
+    access.require(request.actor, Action.MANAGE_BENEFICIARIES, household)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = apply_service(form, lambda: services.household_reopen(actor=request.actor, household=household,
+                                                              reason=form.cleaned_data["reason"]))
+        if done is not None:
+            messages.success(request, _("The household's file was reopened."))
+            return redirect("beneficiaries:household-detail", center_slug=center.slug, household_id=household.pk)
+    return render(request, "beneficiaries/household_reopen.html",
+                  {"center": center, "household": household, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @never_cache
@@ -328,6 +348,8 @@ urlpatterns = [
          name="assessment-new"),
     path("centers/<slug:center_slug>/households/<int:household_id>/close/", household_close,
          name="household-close"),
+    path("centers/<slug:center_slug>/households/<int:household_id>/reopen/", household_reopen,
+         name="household-reopen"),
     path("centers/<slug:center_slug>/households/<int:household_id>/reveal/", identifier_reveal,
          name="identifier-reveal"),
 ]

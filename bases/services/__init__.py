@@ -1,0 +1,1 @@
+"""Writes of the bases app (keyword-only, atomic), one module per area."""

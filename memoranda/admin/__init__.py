@@ -1,0 +1,1 @@
+from . import memoranda  # noqa: F401 - registers the admin classes
