@@ -99,6 +99,13 @@ def require_chromium() -> None:
                     pytrace=False)
 
 
+def _left_behind(request) -> bool:
+    """A script's fetch that the browser cancelled because the page moved on (a form was submitted while a
+    lookup was still on its way). That is the browser's normal housekeeping, not a failure of ours; any
+    other failed request, and any fetch that failed for another reason, still counts."""
+    return request.resource_type in ("fetch", "xhr") and request.failure == "net::ERR_ABORTED"
+
+
 @contextmanager
 def chromium_page(**context_options):
     """A fresh Persian-speaking browser tab and a record of its console errors, failures and static files.
@@ -118,7 +125,8 @@ def chromium_page(**context_options):
             page.on("console", lambda m: watched.console_errors.append(f"{m.text} @ {m.location.get('url')}")
                     if m.type == "error" else None)
             page.on("pageerror", lambda e: watched.page_errors.append(str(e)))
-            page.on("requestfailed", lambda r: watched.failed_requests.append(f"{r.url}: {r.failure}"))
+            page.on("requestfailed", lambda r: None if _left_behind(r) else
+                    watched.failed_requests.append(f"{r.url}: {r.failure}"))
             page.on("response", lambda r: watched.static_responses.__setitem__(r.url, r.status)
                     if "/static/" in r.url else None)
             yield page, watched
