@@ -48,6 +48,9 @@ class Action(StrEnum):
     WRITE_CASE_NOTES = "write_case_notes"  # write case notes, make referrals and record their answers
     MANAGE_COMMUNITY = "manage_community"  # needs assessments, assets, harm map, plans, collective actions
     MANAGE_SPONSORSHIPS = "manage_sponsorships"  # link sponsorship pledges to households, write progress notes
+    VIEW_REPORTS = "view_reports"  # the center's dashboard, its reports and their files
+    REQUEST_REPORT = "request_report"  # ask for a report of the center to be produced
+    SUBMIT_MONTHLY_REPORT = "submit_monthly_report"  # submit the month's participation report to the county
 
 
 # What each board role may do at its own center, besides VIEW (seed 002: the chair leads the board, the
@@ -130,6 +133,17 @@ for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.SOCIAL_WORK_OFFIC
 # vice-chair, who identify and record the needy.
 for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.ORPHAN_SPONSORSHIP_OFFICER):
     ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.MANAGE_SPONSORSHIPS}
+
+# Reports (issue 7, seed 001: each unit's monthly report goes to the participation office; seed 002: the chair
+# leads, the vice-chair runs the executive affairs, the finance officer keeps the books). The whole board sees
+# the center's own figures (aggregates only, no household); the chair, the vice-chair and the finance officer
+# ask for reports; the chair and the finance officer sign off the month's report to the county.
+for _role in BoardRole.values:
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS.get(_role, frozenset()) | {Action.VIEW_REPORTS}
+for _role in (BoardRole.CHAIR, BoardRole.VICE_CHAIR, BoardRole.FINANCE_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | {Action.REQUEST_REPORT}
+for _role in (BoardRole.CHAIR, BoardRole.FINANCE_OFFICER):
+    ROLE_ACTIONS[_role] = ROLE_ACTIONS[_role] | {Action.SUBMIT_MONTHLY_REPORT}
 
 
 @dataclass(frozen=True)
