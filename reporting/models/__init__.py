@@ -1,0 +1,1 @@
+"""Reports: rollups, report runs, monthly participation reports, performance reports, the yearbook and dashboards."""
