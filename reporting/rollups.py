@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from core.jalali import to_jalali
 
-from .periods import Period
+from .periods import Period, jalali_ym
 
 log = logging.getLogger(__name__)
 
@@ -498,6 +498,21 @@ def mark_stale(center_id: int, date: datetime.date | datetime.datetime | None = 
     transaction.on_commit(lambda: _enqueue(center_id, ym))
 
 
+def mark_donor_stale(donor_id: int) -> None:
+    """Every center a donor gave at must recount its donors (after ``donor_merge`` moved their gifts)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT center_id FROM contributions_contribution WHERE donor_id = %s", [donor_id])
+        center_ids = [r[0] for r in cursor.fetchall()]
+    for center_id in center_ids:
+        mark_stale(center_id, None)
+
+
+def mark_stale_many(center_id: int, dates) -> None:
+    """``mark_stale`` for each distinct Jalali month among ``dates`` (a batch, a pledge's schedule)."""
+    for ym in sorted({jalali_ym(d) for d in dates if d is not None}):
+        transaction.on_commit(lambda ym=ym: _enqueue(int(center_id), ym))
+
+
 def _enqueue(center_id: int, ym: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -509,7 +524,10 @@ def _enqueue(center_id: int, ym: int) -> None:
     if inserted:
         from .tasks.rollups import refresh_center_month_task
 
-        refresh_center_month_task.apply_async(kwargs={"center_id": center_id, "ym": ym})
+        try:
+            refresh_center_month_task.apply_async(kwargs={"center_id": center_id, "ym": ym})
+        except Exception:  # the broker is down: the mark stays, and the nightly task refreshes it
+            log.exception("could not queue the rollup refresh of center %s month %s", center_id, ym)
 
 
 def refresh_stale(center_id: int, ym: int) -> None:

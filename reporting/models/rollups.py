@@ -45,8 +45,8 @@ class MonthFigure(models.Model):
 class DonorYear(models.Model):
     center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
                                related_name="+", verbose_name=_("center"))
-    donor = models.ForeignKey("donors.Donor", on_delete=models.DO_NOTHING, db_constraint=False,
-                              related_name="+", verbose_name=_("donor"))
+    # Plain ids, not foreign keys: donor_merge walks every foreign key to Donor, and rollups are rebuilt, not moved.
+    donor_id = models.BigIntegerField(_("donor"))
     jyear = models.SmallIntegerField(_("Jalali year"))
     months = models.IntegerField(_("months given (bit mask)"))
     first_month = models.SmallIntegerField(_("first month given"))
@@ -66,8 +66,7 @@ class DonorYear(models.Model):
 class ServedYear(models.Model):
     center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
                                related_name="+", verbose_name=_("center"))
-    household = models.ForeignKey("beneficiaries.Household", on_delete=models.DO_NOTHING, db_constraint=False,
-                                  related_name="+", verbose_name=_("household"))
+    household_id = models.BigIntegerField(_("household"))
     jyear = models.SmallIntegerField(_("Jalali year"))
     months = models.IntegerField(_("months served (bit mask)"))
     amount = models.BigIntegerField(_("amount (rials)"), default=0)
