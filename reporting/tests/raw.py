@@ -30,7 +30,6 @@ def snapshot_end(period: Period) -> datetime.date:
 
 def raw_figures(center_ids, period: Period) -> dict:
     ids = set(center_ids)
-    start, end = period.start, period.end
     prev = period.previous_year()
     out: dict = {"kind": Counter(), "kind_n": 0, "channel": Counter(), "purpose": defaultdict(Counter),
                  "aid_kind": Counter(), "aid_n": 0}
