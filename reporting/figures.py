@@ -600,7 +600,7 @@ def _center_ranking(scope: Scope, period: Period, n: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT center_id, sum(amount) FILTER (WHERE ym = ANY(%s)), sum(amount) FILTER (WHERE ym = ANY(%s)) "  # noqa: S608
-            f"FROM reporting_monthfigure WHERE {where} AND metric = 'contrib_kind' AND ym = ANY(%s) GROUP BY 1",
+            f"FROM reporting_monthfigure WHERE {where} AND metric = 'received' AND ym = ANY(%s) GROUP BY 1",
             [period.month_keys(), previous.month_keys(), *params, period.month_keys() + previous.month_keys()],
         )
         rows = [(cid, int(v or 0), int(p or 0)) for cid, v, p in cursor.fetchall()]

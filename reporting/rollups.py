@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 #: metric -> (kind, code meaning). "flow" figures add up over months; "snapshot" figures describe the end of
 #: the month and are read at a period's last month.
 METRICS = {
+    "received": ("flow", "'': count and value of all confirmed contributions"),
     "contrib_kind": ("flow", "contribution kind: count and value of confirmed contributions"),
     "contrib_purpose": ("flow", "'<kind>:<purpose code>'"),
     "contrib_channel": ("flow", "channel, all kinds"),
@@ -93,21 +94,24 @@ _FLOW_SQL = {
                CASE WHEN a.g_channel = 0 THEN 'contrib_channel'
                     WHEN a.g_purpose = 0 THEN 'contrib_purpose'
                     WHEN a.g_campaign = 0 THEN 'campaign'
-                    ELSE 'contrib_kind' END,
+                    WHEN a.g_kind = 0 THEN 'contrib_kind'
+                    ELSE 'received' END,
                CASE WHEN a.g_channel = 0 THEN a.channel
                     WHEN a.g_purpose = 0 THEN a.kind || ':' || p.code
                     WHEN a.g_campaign = 0 THEN a.campaign_id::text
-                    ELSE a.kind END,
+                    WHEN a.g_kind = 0 THEN a.kind
+                    ELSE '' END,
                a.n, a.s
         FROM (
             SELECT c.center_id, j.ym, c.kind, c.purpose_id, c.channel, c.campaign_id,
                    GROUPING(c.channel) AS g_channel, GROUPING(c.purpose_id) AS g_purpose,
-                   GROUPING(c.campaign_id) AS g_campaign,
+                   GROUPING(c.campaign_id) AS g_campaign, GROUPING(c.kind) AS g_kind,
                    count(*) AS n, sum(c.amount) AS s
             FROM contributions_contribution c JOIN reporting_jcal j ON j.d = c.received_on
             WHERE c.status = 'confirmed' AND {f}
             GROUP BY GROUPING SETS ((c.center_id, j.ym, c.kind), (c.center_id, j.ym, c.kind, c.purpose_id),
-                                    (c.center_id, j.ym, c.channel), (c.center_id, j.ym, c.campaign_id))
+                                    (c.center_id, j.ym, c.channel), (c.center_id, j.ym, c.campaign_id),
+                                    (c.center_id, j.ym))
         ) a LEFT JOIN contributions_purpose p ON p.id = a.purpose_id
         WHERE a.g_campaign = 1 OR a.campaign_id IS NOT NULL
     """,

@@ -108,7 +108,7 @@ class ServedYear(models.Model):
 
 
 class PeriodFigure(models.Model):
-    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+", verbose_name=_("center"))
     period = models.CharField(_("period"), max_length=8)
     metric = models.CharField(_("metric"), max_length=24)
@@ -119,7 +119,8 @@ class PeriodFigure(models.Model):
     class Meta:
         verbose_name = _("period figure")
         verbose_name_plural = _("period figures")
-        indexes = [models.Index(fields=["period", "metric", "center"], name="rep_periodfig_period")]
+        indexes = [models.Index(fields=["period", "metric", "center"], name="rep_periodfig_period"),
+                   models.Index(fields=["center", "period"], name="rep_periodfig_center")]
 
     def __str__(self):
         return f"{self.center_id} {self.period} {self.metric}"
