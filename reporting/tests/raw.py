@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from beneficiaries.models import AidDistribution, Household, Loan, LoanRepayment
+from beneficiaries.models import AidDistribution, Assessment, Household, Loan, LoanRepayment
 from centers.models import CenterTransition, Complaint
 from contributions.models import Contribution, PledgeInstalment
 from core.jalali import to_jalali
@@ -39,7 +39,10 @@ def raw_figures(center_ids, period: Period) -> dict:
         aid = list(AidDistribution.objects.filter(center_id__in=ids).exclude(status="reversed")
                    .values("center_id", "household_id", "kind", "value", "occurred_on"))
         households = list(Household.objects.filter(center_id__in=ids)
-                          .values("center_id", "created_at", "closed_on", "status", "area", "insurance"))
+                          .values("pk", "center_id", "created_at", "closed_on", "status", "area", "insurance",
+                                  "priority_score"))
+        assessments = list(Assessment.objects.filter(center_id__in=ids).values("household_id", "category",
+                                                                              "assessed_on"))
         instalments = list(PledgeInstalment.objects.filter(center_id__in=ids).exclude(status="waived")
                            .values("due_on", "amount_due", "amount_paid"))
         loans = list(Loan.objects.filter(center_id__in=ids, disbursed_on__isnull=False).values("disbursed_on",
@@ -81,6 +84,12 @@ def raw_figures(center_ids, period: Period) -> dict:
     out["hh_active"] = len(active)
     out["hh_rural"] = sum(1 for h in active if h["area"] == "rural")
     out["hh_insured"] = sum(1 for h in active if h["insurance"] != "none")
+    active_ids = {h["pk"] for h in active}
+    out["hh_need"] = Counter(category for _household, category in {
+        (a["household_id"], a["category"]) for a in assessments
+        if a["household_id"] in active_ids and a["assessed_on"] <= day})
+    bands = ((150, "critical"), (100, "high"), (50, "medium"), (0, "low"))
+    out["hh_band"] = Counter(next(code for low, code in bands if h["priority_score"] >= low) for h in active)
     out["hh_registered"] = sum(1 for h in households if within(_local(h["created_at"])))
     out["hh_closed"] = sum(1 for h in households if h["status"] == "closed" and within(h["closed_on"]))
 
