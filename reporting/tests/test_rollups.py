@@ -170,6 +170,9 @@ def assert_figures_match(center_ids, scope, period):
     for level, n in raw["complaint_level"].items():
         assert _row(perf, "complaints", f"level:{level}") == n
 
+    for key in ("base_agreements", "base_activities", "people_reached", "community_plans"):
+        assert _row(perf, "community", key) == raw[key], key
+
     head = figures.headline(scope, period)
     assert head["received"]["value"] == sum(raw["kind"].values())
     assert head["aid"]["value"] == sum(raw["aid_kind"].values())
