@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,11 +220,23 @@ def _region_clause(scope: Scope) -> tuple[str, list]:
 
 
 def _month_source(scope: Scope) -> tuple[str, str, list]:
-    """(table, where, params) of the monthly figures of a scope: a center's own rows, or the regional sums."""
+    """(table, where, params) of the monthly figures of a scope: a center's own rows, a county's regional rows,
+    or the province-wide regional rows (``county_id IS NULL``) of one province or of all."""
     if scope.level == CENTER:
         return "reporting_monthfigure", "center_id = %s", [scope.id]
-    where, params = _region_clause(scope)
-    return "reporting_regionmonthfigure", where, params
+    parts, params = [], []
+    if scope.level == COUNTY:
+        parts.append("county_id = %s")
+        params.append(scope.id)
+    else:
+        parts.append("county_id IS NULL")
+        if scope.level == PROVINCE:
+            parts.append("province_id = %s")
+            params.append(scope.id)
+    if scope.organization_id is not None:
+        parts.append("organization_id = %s")
+        params.append(scope.organization_id)
+    return "reporting_regionmonthfigure", " AND ".join(parts), params
 
 
 def _snapshot_ym(period: Period) -> int:
@@ -235,7 +247,9 @@ def _snapshot_ym(period: Period) -> int:
 
 def _month_sums(scope: Scope, yms: list[int], metrics) -> dict[tuple[str, str], list[int]]:
     table, where, params = _month_source(scope)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A province's year is some 60,000 regional rows to group: in memory, not in a sort spilled to disk.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(
             f"SELECT metric, code, sum(count), sum(amount) FROM {table} "  # noqa: S608
             f"WHERE {where} AND ym = ANY(%s) AND metric = ANY(%s) GROUP BY 1, 2",

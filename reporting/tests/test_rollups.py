@@ -29,7 +29,7 @@ TABLES = {
     "reporting_donoryear": "center_id, donor_id, jyear, months, first_month, amount",
     "reporting_servedyear": "center_id, household_id, jyear, months, amount",
     "reporting_periodfigure": "center_id, period, metric, count",
-    "reporting_regionmonthfigure": "county_id, organization_id, ym, metric, code, count, amount",
+    "reporting_regionmonthfigure": "province_id, county_id, organization_id, ym, metric, code, count, amount",
 }
 
 
