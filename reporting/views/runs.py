@@ -138,8 +138,8 @@ def run_xlsx(request, center_slug, run_id):
     return download(run, "excel_file")
 
 
-@require_POST
 @staff_page
+@require_POST
 def run_retry(request, center_slug, run_id):
     center, run = _center_run(request, center_slug, run_id)
     access.require(request.actor, Action.REQUEST_REPORT, center)
