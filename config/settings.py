@@ -360,7 +360,8 @@ DONOR_REMINDER_DAYS_AHEAD = env.int("DONOR_REMINDER_DAYS_AHEAD", default=3)
 # --- Reports (issue 7; reporting/runs.py) --------------------------------------------------------------
 # Modules whose import registers a renderer per kind of report (reporting.runs.register_renderer); the
 # extra ones from the environment let a test's worker process know a test renderer.
-REPORT_RENDERER_MODULES = ["reporting.performance", *env.list("REPORT_EXTRA_RENDERER_MODULES", default=[])]
+REPORT_RENDERER_MODULES = ["reporting.performance", "reporting.yearbook.build",
+                           *env.list("REPORT_EXTRA_RENDERER_MODULES", default=[])]
 # A running report with no progress for this many minutes is failed (its worker died), so it can be asked again.
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=60)
 # The levels beat asks the periodic reports for when a Jalali month, quarter and year end.

@@ -1,3 +1,4 @@
 """Reports: rollups, report runs, monthly participation reports, performance reports, the yearbook and dashboards."""
 from .rollups import *  # noqa: F403
 from .runs import *  # noqa: F403
+from .yearbook import *  # noqa: F403
