@@ -187,3 +187,9 @@ def yearbook_national_seconds():
 def yearbook_worker_peak_rss_mb():
     result = _measure()
     return result["peak_child_mb"], result["details"]
+
+
+if __name__ == "__main__":  # a trial run that records nothing: python bench/bench_yearbook.py
+    import json
+
+    print(json.dumps(_measure(), indent=1, ensure_ascii=False))
