@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("admin/memoranda/", include("memoranda.urls")),
     path("", include("donor_portal.urls")),
+    path("", include("reporting.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -7,7 +7,6 @@ import sys
 import uuid
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 
 from centers.models import BoardRole
