@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("payments.urls")),
     path("", include("bases.urls")),
     path("", include("community.urls")),
+    path("", include("reporting.urls")),
     path("admin/memoranda/", include("memoranda.urls")),
     path("", include("donor_portal.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

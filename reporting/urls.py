@@ -1,0 +1,7 @@
+from .views import dashboard
+
+app_name = "reporting"
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+]
