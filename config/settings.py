@@ -237,7 +237,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
-MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 MEDIA_URL = "/media/"
 
 # --- Receipts: the key of the verification codes (default: derived from SECRET_KEY; set it in production, so
@@ -358,3 +358,15 @@ DONOR_OTP_TTL = env.int("DONOR_OTP_TTL", default=180)
 DONOR_OTP_MAX_ATTEMPTS = env.int("DONOR_OTP_MAX_ATTEMPTS", default=5)
 DONOR_SESSION_AGE = env.int("DONOR_SESSION_AGE", default=2 * 60 * 60)
 DONOR_REMINDER_DAYS_AHEAD = env.int("DONOR_REMINDER_DAYS_AHEAD", default=3)
+
+# --- Reports (issue 7; reporting/runs.py) --------------------------------------------------------------
+# Modules whose import registers a renderer per kind of report (reporting.runs.register_renderer); the
+# extra ones from the environment let a test's worker process know a test renderer.
+REPORT_RENDERER_MODULES = ["reporting.performance", *env.list("REPORT_EXTRA_RENDERER_MODULES", default=[])]
+# A running report with no progress for this many minutes is failed (its worker died), so it can be asked again.
+REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=60)
+# The levels beat asks the periodic reports for when a Jalali month, quarter and year end.
+REPORT_RUNS_PERIODIC_LEVELS = env.list("REPORT_RUNS_PERIODIC_LEVELS", default=["center", "county", "province",
+                                                                               "nation"])
+# A center's monthly participation report is overdue this many days into the next Jalali month (seed 001).
+MONTHLY_REPORT_DUE_DAYS = env.int("MONTHLY_REPORT_DUE_DAYS", default=10)

@@ -1,5 +1,5 @@
-"""Issue 7."""
+"""Issue 7. Each module exports its beat entries; ``BEAT_SCHEDULE`` joins them (installed by config/celery.py)."""
 
-from . import rollups
+from . import rollups, runs
 
-BEAT_SCHEDULE = {**rollups.ROLLUPS_BEAT_SCHEDULE}
+BEAT_SCHEDULE = {**rollups.ROLLUPS_BEAT_SCHEDULE, **runs.RUNS_BEAT_SCHEDULE}
