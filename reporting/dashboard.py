@@ -109,7 +109,7 @@ def perishables_near_expiry(scope: Scope, *, today: datetime.date) -> Listing:
     """Per center: perishable lots still held that expire within ``STOCK_NEAR_EXPIRY_DAYS`` (the seeds say they
     are to be distributed at once), their number, remaining value and first expiry date.
 
-    Served by the partial index ``contributions_stocklot_perishable_held`` (migration ``0003_e_dashboard_sql``)."""
+    Served by the partial index ``contributions_stocklot_perishable_held`` (migration ``0004_e_dashboard_sql``)."""
     from contributions.models import StockLot
     from contributions.services.stock import near_expiry_days
 
@@ -134,14 +134,12 @@ def complaints_past_deadline(scope: Scope, *, now: datetime.datetime) -> Listing
     return Listing.of(rows)
 
 
-def overdue_monthly_reports(scope: Scope, *, today: datetime.date) -> Listing | None:
-    """Centers whose last month's participation report is overdue (C's ``MonthlyReport``), or None while that
-    model is not installed."""
-    try:
-        from reporting import monthly  # noqa: F401  (C's module)
-    except ImportError:
-        return None
-    return None
+def overdue_monthly_reports(scope: Scope, *, today: datetime.date) -> Listing:
+    """Licensed centers whose monthly participation report (seed 001) of one of the last three ended months is
+    past its due date and not submitted (``reporting.monthly.overdue_reports``), latest month first."""
+    from reporting.monthly import overdue_reports
+
+    return Listing.of(overdue_reports(scope, today=today))
 
 
 HEADLINE_CARDS = (

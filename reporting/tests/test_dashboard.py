@@ -93,6 +93,26 @@ def test_alerts_list_only_the_regions_centers(region):
     assert not (licenses.more or perishables.more or complaints.more)
 
 
+def test_overdue_monthly_reports_leave_out_submitted_ones_and_other_regions(region):
+    from reporting.models import MonthlyReport
+
+    province = Scope("province", region["isfahan"].province_id)
+    everyone = [c.pk for c in (region["near"], region["far"], region["foreign"])]
+    with scope(center=everyone):
+        before = selectors.overdue_monthly_reports(province, today=TODAY)
+    late = {row["center_id"] for row in before.rows}
+    assert late == {region["near"].pk, region["far"].pk}
+    assert all(row["days_late"] > 0 for row in before.rows)
+    with scopes_disabled():
+        for row in before.rows:
+            if row["center_id"] == region["near"].pk:
+                MonthlyReport.objects.create(center=region["near"], year=row["year"], month=row["month"],
+                                             status=MonthlyReport.Status.SUBMITTED, submitted_at=timezone.now())
+    with scope(center=everyone):
+        after = selectors.overdue_monthly_reports(province, today=TODAY)
+    assert {row["center_id"] for row in after.rows} == {region["far"].pk}
+
+
 def test_alerts_are_limited_to_the_open_scope(region):
     """The request's tenant scope still applies: a scope naming the province shows only the actor's centers."""
     province = Scope("province", region["isfahan"].province_id)
