@@ -61,7 +61,8 @@ class Listing:
 def figures_and_charts(scope: Scope, period: Period) -> dict:
     """Headline figures, the centers that stand out and the two charts, cached for a short time.
 
-    Returns ``{"headline": figures.headline(...), "ranking": figures.center_ranking(...),
+    Returns ``{"scope_label": scope.label(), "headline": figures.headline(...),
+    "ranking": figures.center_ranking(...),
     "trend_svg": SafeString, "purpose_svg": SafeString}``.
     """
     key = f"reporting:dashboard:v1:{scope}:{period}:{get_language()}"
@@ -83,6 +84,7 @@ def figures_and_charts(scope: Scope, period: Period) -> dict:
         ranking = {side: [{**item, "change_display": charts.percent(item["change"])} for item in items]
                    for side, items in ranking.items()}
     value = {
+        "scope_label": scope.label(),
         "headline": figures.headline(scope, period),
         "ranking": ranking,
         "trend_svg": charts.trend_chart(figures.monthly_series(scope, period, 12), width=640, height=280),
