@@ -12,6 +12,7 @@ from contributions import api as contributions_api
 from donors import api as donors_api
 from memoranda import api as memoranda_api
 from payments import api as payments_api
+from reporting import api as reporting_api
 
 router = DefaultRouter()
 centers_api.register(router)
@@ -22,6 +23,7 @@ payments_api.register(router)
 bases_api.register(router)
 community_api.register(router)
 memoranda_api.register(router)
+reporting_api.register(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

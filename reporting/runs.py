@@ -63,6 +63,7 @@ PERIOD_KIND = {
 # The yearbook is a national book (DESIGN §7): its chapters are the provinces.
 KIND_LEVELS = {ReportRun.Kind.YEARBOOK: {NATION}}
 
+MAX_ID = 2**31 - 1
 DEFERRED = object()  # a renderer's answer when other tasks will finish the run (finish_run / fail_run)
 
 RendererFn = Callable[[ReportRun, "Progress"], object]
@@ -276,6 +277,8 @@ def _parse(scope, period) -> tuple[Scope, Period]:
         scope = scope if isinstance(scope, Scope) else Scope.parse(str(scope))
     except ValueError:
         raise ValidationError(_("Unknown scope."), code="scope") from None
+    if any(n is not None and n > MAX_ID for n in (scope.id, scope.organization_id)):
+        raise ValidationError(_("Unknown scope."), code="scope")  # beyond any key: never a database error
     try:
         period = period if isinstance(period, Period) else Period.parse(str(period))
     except ValueError:

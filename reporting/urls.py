@@ -1,7 +1,9 @@
-from .views import dashboard
+from .views import dashboard, monthly, runs
 
 app_name = "reporting"
 
 urlpatterns = [
+    *runs.urlpatterns,
+    *monthly.urlpatterns,
     *dashboard.urlpatterns,
 ]

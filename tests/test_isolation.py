@@ -29,6 +29,8 @@ NEUTRAL_KWARGS = {"uidb64": "MQ", "token": "set-password", "tracking_code": "NOS
 NEUTRAL_KWARGS["receipt_code"] = "NOSUCHRECEIPTCODE"  # receipts: the public verification page's code
 # payments: the donor's payment code, the sandbox bank's authority and API operation
 NEUTRAL_KWARGS.update({"public_id": "NOSUCHPAYMENT", "authority": "NOSUCHAUTHORITY", "operation": "nosuch"})
+# reporting: a Jalali month of the center named by its slug (the slug decides whose it is)
+NEUTRAL_KWARGS.update({"year": 1404, "month": 1})
 
 # Public pages that show a center to anyone by its slug (the donation page) or a payment by its unguessable
 # code (the bank's callback, the donor's result page). The walks still visit them as everyone: they must never
@@ -299,6 +301,16 @@ class Worlds:
         # foreign receipt and pledge must be 404 to trustees, supervisors and anonymous visitors alike
         self.foreign_kwargs.update({"donor_receipt_id": receipts["foreign"][1].pk,
                                     "donor_pledge_id": foreign_pledge.pk})
+        # reporting: a report run of the foreign center (its pages are 404 to outsiders, also under their own
+        # center's slug); the insider's own run pages are tested in reporting/tests/test_run_pages.py
+        from reporting.models import ReportRun
+
+        foreign_run = ReportRun.objects.create(kind="annual", scope_level="center", scope_id=self.theirs.pk,
+                                               center=self.theirs, county=self.theirs.county,
+                                               province=self.theirs.county.province, period="1403",
+                                               status="failed", error="خطای‌محرمانه")
+        self.foreign_kwargs["run_id"] = foreign_run.pk
+        self.secrets.append("خطای‌محرمانه")
 
 
 @pytest.fixture
