@@ -102,6 +102,13 @@ def test_overdue_monthly_reports_leave_out_submitted_ones_and_other_regions(regi
         before = selectors.overdue_monthly_reports(province, today=TODAY)
     late = {row["center_id"] for row in before.rows}
     assert late == {region["near"].pk, region["far"].pk}
+    # The same rule and order as the monthly report's own list of overdue reports (reporting.monthly).
+    from reporting.monthly import overdue_reports
+
+    with scope(center=everyone):
+        full = overdue_reports(province, today=TODAY)
+    keys = ("center_id", "period", "due", "days_late", "status")
+    assert [tuple(r[k] for k in keys) for r in before.rows] == [tuple(r[k] for k in keys) for r in full]
     assert all(row["days_late"] > 0 for row in before.rows)
     with scopes_disabled():
         for row in before.rows:
