@@ -165,6 +165,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # In-kind stock: perishables expiring within this many days are listed for distribution at once.
 STOCK_NEAR_EXPIRY_DAYS = env.int("STOCK_NEAR_EXPIRY_DAYS", default=7)
+# Reports dashboards: figures and charts (from the rollups) are cached per scope and period this long; 0: off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 # --- Accounts and security -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
