@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('centers', '0005_lifecycle_board_supervision'),
-        ('reporting', '0003_c_runs_monthly'),
+        ('reporting', '0004_e_dashboard_sql'),  # after E's SQL only to keep one leaf (model migration: throwaway)
     ]
 
     operations = [
