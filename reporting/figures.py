@@ -47,7 +47,7 @@ SECTION_KEYS = (
     "campaigns",  # one row per campaign running in the period: raised against its goal (see below)
     "licenses",  # licenses issued, renewed, suspended, revoked, reinstated (count of transitions)
     "complaints",  # received, resolved, per level reached, mean days to resolve, open past deadline
-    "community",  # social-health bases, neighbourhood activities, memoranda (count), where present
+    "community",  # base agreements started, base activity reports, people reached, neighbourhood plans (count)
 )
 
 
@@ -257,7 +257,8 @@ def _period_counts(scope: Scope, period: Period) -> dict[str, int]:
 
 _FLOW = ("contrib_kind", "contrib_purpose", "contrib_channel", "campaign", "aid_kind", "aid_purpose",
          "aid_source", "hh_registered", "hh_closed", "pledge_due", "pledge_kept", "spons_started", "spons_ended",
-         "loan_issued", "loan_repaid", "loan_written_off", "license", "complaint_received", "complaint_resolved")
+         "loan_issued", "loan_repaid", "loan_written_off", "license", "complaint_received", "complaint_resolved",
+         "base_agreement", "base_activity", "community_plan")
 _SNAPSHOT = ("hh_active", "hh_need", "hh_band", "spons_active")
 
 
@@ -477,7 +478,15 @@ def _performance(scope: Scope, period: Period) -> dict:
     rows.append(_row("days_to_resolve", _("Mean days to resolve"), "days", mean_days(a), mean_days(b)))
     section("complaints", _("Complaints"), rows)
 
-    section("community", _("Social-health bases, community work and memoranda"), [])
+    section("community", _("Social-health bases and neighbourhood work"), [
+        _row("base_agreements", _("Base agreements started"), "count", a.n("base_agreement"),
+             b.n("base_agreement")),
+        _row("base_activities", _("Base activity reports"), "count", a.n("base_activity"), b.n("base_activity")),
+        _row("people_reached", _("People reached by the bases"), "count", a.amount("base_activity"),
+             b.amount("base_activity")),
+        _row("community_plans", _("Participatory neighbourhood plans started"), "count", a.n("community_plan"),
+             b.n("community_plan")),
+    ])
 
     return {
         "scope": str(scope), "scope_label": scope.label(), "period": str(period), "period_label": period.label(),

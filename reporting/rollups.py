@@ -63,6 +63,9 @@ METRICS = {
     "license": ("flow", "transition name: license, renew, suspend, reinstate, revoke, dissolve"),
     "complaint_received": ("flow", "level reached: complaints filed in the month"),
     "complaint_resolved": ("flow", "'': complaints resolved in the month; amount = seconds from filing"),
+    "base_agreement": ("flow", "'': social-health base agreements starting in the month"),
+    "base_activity": ("flow", "'': base activity reports; amount = people reached"),
+    "community_plan": ("flow", "'': participatory neighbourhood plans starting in the month"),
 }
 SNAPSHOT_METRICS = tuple(m for m, (kind, _doc) in METRICS.items() if kind == "snapshot")
 
@@ -214,6 +217,26 @@ _FLOW_SQL = {
              JOIN reporting_jcal j ON j.d = {_local("e.at")}
         WHERE k.status = 'resolved' AND {{f}} GROUP BY 1, 2
     """,
+    # Social-health bases and neighbourhood work (refreshed with the center's month, and nightly: their
+    # services do not mark months themselves).
+    "base_agreement": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'base_agreement', '', count(*), 0
+        FROM bases_baseagreement b JOIN reporting_jcal j ON j.d = b.starts_on
+        WHERE {f} GROUP BY 1, 2
+    """,
+    "base_activity": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'base_activity', '', count(*), sum(b.people_reached)
+        FROM bases_activityreport b JOIN reporting_jcal j ON j.d = b.reported_on
+        WHERE {f} GROUP BY 1, 2
+    """,
+    "community_plan": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'community_plan', '', count(*), 0
+        FROM community_participatoryplan b JOIN reporting_jcal j ON j.d = b.starts_on
+        WHERE {f} GROUP BY 1, 2
+    """,
 }
 
 #: The column that dates each flow statement's source rows, for a refresh's date filter.
@@ -231,6 +254,9 @@ _FLOW_DATE = {
     "license": ("t", _local("t.at")),
     "complaint_received": ("k", _local("k.created_at")),
     "complaint_resolved": ("k", _local("e.at")),
+    "base_agreement": ("b", "b.starts_on"),
+    "base_activity": ("b", "b.reported_on"),
+    "community_plan": ("b", "b.starts_on"),
 }
 
 # End-of-month snapshots (households active, by area/insurance, by priority band, by need; sponsorships active)

@@ -36,8 +36,7 @@ class MonthFigure(models.Model):
     class Meta:
         verbose_name = _("monthly figure")
         verbose_name_plural = _("monthly figures")
-        indexes = [models.Index(fields=["center", "ym", "metric"], name="rep_monthfig_center_ym"),
-                   models.Index(fields=["metric", "ym"], name="rep_monthfig_metric_ym")]
+        indexes = [models.Index(fields=["center", "ym", "metric"], name="rep_monthfig_center_ym")]
 
     def __str__(self):
         return f"{self.center_id} {self.ym} {self.metric} {self.code}"

@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from beneficiaries.models import AidDistribution, Household, Loan, LoanRepayment
+from bases.models import ActivityReport, BaseAgreement
+from beneficiaries.models import AidDistribution, Assessment, Household, Loan, LoanRepayment
 from centers.models import CenterTransition, Complaint
+from community.models import ParticipatoryPlan
 from contributions.models import Contribution, PledgeInstalment
 from core.jalali import to_jalali
 from reporting.periods import Period
@@ -39,7 +41,10 @@ def raw_figures(center_ids, period: Period) -> dict:
         aid = list(AidDistribution.objects.filter(center_id__in=ids).exclude(status="reversed")
                    .values("center_id", "household_id", "kind", "value", "occurred_on"))
         households = list(Household.objects.filter(center_id__in=ids)
-                          .values("center_id", "created_at", "closed_on", "status", "area", "insurance"))
+                          .values("pk", "center_id", "created_at", "closed_on", "status", "area", "insurance",
+                                  "priority_score"))
+        assessments = list(Assessment.objects.filter(center_id__in=ids).values("household_id", "category",
+                                                                              "assessed_on"))
         instalments = list(PledgeInstalment.objects.filter(center_id__in=ids).exclude(status="waived")
                            .values("due_on", "amount_due", "amount_paid"))
         loans = list(Loan.objects.filter(center_id__in=ids, disbursed_on__isnull=False).values("disbursed_on",
@@ -47,6 +52,9 @@ def raw_figures(center_ids, period: Period) -> dict:
         repayments = list(LoanRepayment.objects.filter(center_id__in=ids).values("received_on", "amount"))
         transitions = list(CenterTransition.objects.filter(center_id__in=ids).values("name", "at"))
         complaints = list(Complaint.objects.filter(center_id__in=ids).values("created_at", "level"))
+        agreements = list(BaseAgreement.objects.filter(center_id__in=ids).values_list("starts_on", flat=True))
+        activities = list(ActivityReport.objects.filter(center_id__in=ids).values("reported_on", "people_reached"))
+        plans = list(ParticipatoryPlan.objects.filter(center_id__in=ids).values_list("starts_on", flat=True))
 
     def within(d, p=period):
         return p.start <= d <= p.end
@@ -81,6 +89,12 @@ def raw_figures(center_ids, period: Period) -> dict:
     out["hh_active"] = len(active)
     out["hh_rural"] = sum(1 for h in active if h["area"] == "rural")
     out["hh_insured"] = sum(1 for h in active if h["insurance"] != "none")
+    active_ids = {h["pk"] for h in active}
+    out["hh_need"] = Counter(category for _household, category in {
+        (a["household_id"], a["category"]) for a in assessments
+        if a["household_id"] in active_ids and a["assessed_on"] <= day})
+    bands = ((150, "critical"), (100, "high"), (50, "medium"), (0, "low"))
+    out["hh_band"] = Counter(next(code for low, code in bands if h["priority_score"] >= low) for h in active)
     out["hh_registered"] = sum(1 for h in households if within(_local(h["created_at"])))
     out["hh_closed"] = sum(1 for h in households if h["status"] == "closed" and within(h["closed_on"]))
 
@@ -98,6 +112,10 @@ def raw_figures(center_ids, period: Period) -> dict:
     received = [c for c in complaints if within(_local(c["created_at"]))]
     out["complaints"] = len(received)
     out["complaint_level"] = Counter(str(c["level"]) for c in received)
+    out["base_agreements"] = sum(1 for d in agreements if within(d))
+    out["base_activities"] = sum(1 for a in activities if within(a["reported_on"]))
+    out["people_reached"] = sum(a["people_reached"] for a in activities if within(a["reported_on"]))
+    out["community_plans"] = sum(1 for d in plans if within(d))
     return out
 
 

@@ -154,6 +154,9 @@ def assert_figures_match(center_ids, scope, period):
     if raw["hh_active"]:
         assert _row(perf, "households", "rural_share") == round(raw["hh_rural"] / raw["hh_active"] * 100, 1)
         assert _row(perf, "households", "insured_share") == round(raw["hh_insured"] / raw["hh_active"] * 100, 1)
+    for section, key in (("households_by_need", "hh_need"), ("households_by_priority", "hh_band")):
+        sec = next(s for s in perf["sections"] if s["key"] == section)
+        assert {r["key"]: r["value"] for r in sec["rows"] if r["value"]} == dict(raw[key]), section
     assert _row(perf, "pledges", "due") == raw["pledge_due"]
     assert _row(perf, "pledges", "kept") == raw["pledge_kept"]
     assert _row(perf, "pledges", "amount_due") == raw["pledge_amount_due"]
@@ -166,6 +169,9 @@ def assert_figures_match(center_ids, scope, period):
     assert _row(perf, "complaints", "received") == raw["complaints"]
     for level, n in raw["complaint_level"].items():
         assert _row(perf, "complaints", f"level:{level}") == n
+
+    for key in ("base_agreements", "base_activities", "people_reached", "community_plans"):
+        assert _row(perf, "community", key) == raw[key], key
 
     head = figures.headline(scope, period)
     assert head["received"]["value"] == sum(raw["kind"].values())
@@ -336,3 +342,17 @@ def test_figures_equal_the_raw_tables_on_generated_data(little_world, gifts, hou
         county = centers[2].county_id
         assert_figures_match([c.pk for c in centers if c.county_id == county], Scope("county", county), period)
         transaction.set_rollback(True)
+
+
+def test_the_nightly_rebuild_is_scheduled_and_the_command_rebuilds(demo):
+    from config.celery import app
+
+    tasks = app.tasks
+    entry = app.conf.beat_schedule["reporting-rollups-nightly"]
+    assert entry["task"] in tasks and "reporting.tasks.rollups.refresh_center_month_task" in tasks
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE reporting_monthfigure")
+    out = StringIO()
+    call_command("rebuild_rollups", stdout=out)
+    assert "rollups rebuilt" in out.getvalue()
+    assert figures.headline(Scope.nation(), Period.current("year"))["received"]["value"] > 0
