@@ -190,6 +190,19 @@ def test_supervisor_of_another_region_gets_404_for_this_one(client, world, regio
     assert client.get(url, {"period": "not-a-period"}).status_code == 404
 
 
+def test_supervisor_of_another_organisation_sees_none_of_these_centers(client, world, region):
+    """Same province, other organisation: the lists are read without the tenant filter, so the scope's
+    organisation must narrow them."""
+    welfare = world.supervisor(level="province", organization=world.welfare)
+    login(client, welfare)
+    response = client.get(reverse("admin:reports-dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for key in ("near", "far", "foreign"):
+        assert region[key].name not in page
+    assert "DASH000001" not in page
+
+
 def test_trustee_sees_their_centers_dashboard_and_outsider_gets_404(client, world, region):
     chair = world.trustee(region["near"], role=BoardRole.CHAIR)
     login(client, chair)
