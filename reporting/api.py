@@ -57,6 +57,7 @@ class ReportRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReportRunSerializer
     filterset_class = ReportRunFilter
+    metadata_class = None  # no OPTIONS description: the OpenAPI document at /api/schema/ is the description
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,1 +1,2 @@
 """Issue 7."""
+from . import runs  # noqa: F401
