@@ -171,6 +171,8 @@ def test_supervisor_sees_their_regions_dashboard(client, world, region):
         license_pk = License.objects.get(center=region["near"]).pk
     assert reverse("admin:centers_license_change", args=[license_pk]) in page
     assert reverse("contributions:stock", kwargs={"center_slug": region["far"].slug}) in page
+    assert reverse("admin:reporting_monthlyreport_overdue") in page
+    assert reverse("reporting:monthly-list", kwargs={"center_slug": region["far"].slug}) in page
     assert 'class="chart chart-line"' in page and 'class="chart chart-hbar"' in page
     # Offered from the admin index.
     assert reverse("admin:reports-dashboard") in client.get(reverse("admin:index")).content.decode()
