@@ -171,6 +171,8 @@ def test_supervisor_sees_their_regions_dashboard(client, world, region):
         license_pk = License.objects.get(center=region["near"]).pk
     assert reverse("admin:centers_license_change", args=[license_pk]) in page
     assert reverse("contributions:stock", kwargs={"center_slug": region["far"].slug}) in page
+    assert reverse("admin:reporting_monthlyreport_overdue") in page
+    assert reverse("reporting:monthly-list", kwargs={"center_slug": region["far"].slug}) in page
     assert 'class="chart chart-line"' in page and 'class="chart chart-hbar"' in page
     # Offered from the admin index.
     assert reverse("admin:reports-dashboard") in client.get(reverse("admin:index")).content.decode()
@@ -188,6 +190,19 @@ def test_supervisor_of_another_region_gets_404_for_this_one(client, world, regio
     assert region["near"].name not in own.content.decode()
     assert region["foreign"].name in own.content.decode()
     assert client.get(url, {"period": "not-a-period"}).status_code == 404
+
+
+def test_supervisor_of_another_organisation_sees_none_of_these_centers(client, world, region):
+    """Same province, other organisation: the lists are read without the tenant filter, so the scope's
+    organisation must narrow them."""
+    welfare = world.supervisor(level="province", organization=world.welfare)
+    login(client, welfare)
+    response = client.get(reverse("admin:reports-dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for key in ("near", "far", "foreign"):
+        assert region[key].name not in page
+    assert "DASH000001" not in page
 
 
 def test_trustee_sees_their_centers_dashboard_and_outsider_gets_404(client, world, region):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -85,6 +85,7 @@ def admin_dashboard(request, site):
         **_context(request, scope, _period(request), in_admin=True),
         "title": _("Reports dashboard"),
         "scope_query": f"scope={scope}",
+        "monthly_reports_url": reverse("admin:reporting_monthlyreport_overdue"),
         "scope_choices": [(s, s.label()) for s in mine] if len(mine) > 1 else [],
     }
     return TemplateResponse(request, "reporting/dashboard/admin.html", context)
