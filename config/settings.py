@@ -165,6 +165,8 @@ CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # In-kind stock: perishables expiring within this many days are listed for distribution at once.
 STOCK_NEAR_EXPIRY_DAYS = env.int("STOCK_NEAR_EXPIRY_DAYS", default=7)
+# Reports dashboards: figures and charts (from the rollups) are cached per scope and period this long; 0: off.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 # --- Accounts and security -----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -360,7 +362,8 @@ DONOR_REMINDER_DAYS_AHEAD = env.int("DONOR_REMINDER_DAYS_AHEAD", default=3)
 # --- Reports (issue 7; reporting/runs.py) --------------------------------------------------------------
 # Modules whose import registers a renderer per kind of report (reporting.runs.register_renderer); the
 # extra ones from the environment let a test's worker process know a test renderer.
-REPORT_RENDERER_MODULES = ["reporting.performance", *env.list("REPORT_EXTRA_RENDERER_MODULES", default=[])]
+REPORT_RENDERER_MODULES = ["reporting.performance", "reporting.yearbook.build",
+                           *env.list("REPORT_EXTRA_RENDERER_MODULES", default=[])]
 # A running report with no progress for this many minutes is failed (its worker died), so it can be asked again.
 REPORT_RUN_STALE_MINUTES = env.int("REPORT_RUN_STALE_MINUTES", default=60)
 # The levels beat asks the periodic reports for when a Jalali month, quarter and year end.

@@ -19,7 +19,15 @@ class PortalAdminSite(OTPAdminSite):
     def get_urls(self):
         from django.urls import path
 
-        return [path("approvals/", self.admin_view(self.approvals_view), name="approvals"), *super().get_urls()]
+        return [path("approvals/", self.admin_view(self.approvals_view), name="approvals"),
+                path("reports/dashboard/", self.admin_view(self.reports_dashboard_view), name="reports-dashboard"),
+                *super().get_urls()]
+
+    def reports_dashboard_view(self, request):
+        """The supervisor's reports dashboard for their region (reporting/views/dashboard.py)."""
+        from reporting.views.dashboard import admin_dashboard
+
+        return admin_dashboard(request, self)
 
     def approvals_view(self, request):
         """The supervisor's approval queue: every pending decision of their region, overdue first."""

@@ -419,7 +419,8 @@ def hbar_chart(
                 f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(bar_height - 2)}" fill="{colour}"'
                 f"{opacity}><title>{escape(tip)}</title></rect>"
             )
-            svg.text(x - 4, y + bar_height - 4, value_format(v), size=10, anchor="end", colour=MUTED_COLOUR)
+            if v:
+                svg.text(x - 4, y + bar_height - 4, value_format(v), size=10, anchor="end", colour=MUTED_COLOUR)
     return svg.render()
 
 

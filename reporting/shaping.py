@@ -130,13 +130,26 @@ def _classes(text: str) -> list[str]:
     return cls
 
 
-def visual_order(text: str) -> str:
-    """Reorder a right-to-left paragraph into left-to-right display order."""
+def visual_order(text: str, *, rtl: bool = True) -> str:
+    """Reorder a paragraph (right-to-left by default, else left-to-right) into left-to-right display order."""
     cls = _classes(text)
-    levels = [1 if c == "R" else 2 if c in ("L", "N") else 0 for c in cls]
-    # N1/N2: a neutral between two left-to-right letters stays left to right; anything else is
-    # right to left (numbers count as right-to-left for the neutrals around them).
+    base = 1 if rtl else 0
     n = len(text)
+    levels = [0] * n
+    strong = list(cls)  # numbers resolved: "L" after left-to-right text (W7), else "R" for the neutrals (N1)
+    previous_strong = "R" if rtl else "L"
+    for i, c in enumerate(cls):
+        if c == "R":
+            levels[i] = 1
+            previous_strong = "R"
+        elif c == "L":
+            levels[i] = 2 if rtl else 0
+            previous_strong = "L"
+        elif c == "N":
+            strong[i] = previous_strong
+            levels[i] = 2 if (rtl or previous_strong == "R") else 0
+    # N1/N2: a neutral between two strong characters of one direction takes it (numbers count as
+    # right-to-left); anything else takes the paragraph's direction.
     i = 0
     while i < n:
         if cls[i] != "O":
@@ -145,9 +158,14 @@ def visual_order(text: str) -> str:
         j = i
         while j < n and cls[j] == "O":
             j += 1
-        before = cls[i - 1] if i > 0 else None
-        after = cls[j] if j < n else None
-        level = 2 if before == "L" and after == "L" else 1
+        before = strong[i - 1] if i > 0 else ("R" if rtl else "L")
+        after = strong[j] if j < n else ("R" if rtl else "L")
+        if before == after == "L":
+            level = 2 if rtl else 0
+        elif before == after == "R":
+            level = 1
+        else:
+            level = base
         for k in range(i, j):
             levels[k] = level
         i = j
@@ -165,12 +183,17 @@ def visual_order(text: str) -> str:
             levels[k:m] = levels[k:m][::-1]
             k = m
     # Mirror brackets that ended up at a right-to-left level (odd).
-    return "".join(ch.translate(_MIRROR) if lv == 1 else ch for ch, lv in zip(chars, levels, strict=True))
+    return "".join(ch.translate(_MIRROR) if lv % 2 else ch for ch, lv in zip(chars, levels, strict=True))
 
 
-def for_svg(text: str) -> str:
-    """Persian text ready for an SVG ``<text>`` drawn with bidi-override left to right."""
-    return visual_order(shape_letters(text))
+def for_svg(text: str, *, rtl: bool | None = None) -> str:
+    """Text ready for an SVG ``<text>`` drawn with bidi-override left to right; the paragraph direction is the
+    active language's unless given."""
+    if rtl is None:
+        from django.utils.translation import get_language_bidi
+
+        rtl = get_language_bidi()
+    return visual_order(shape_letters(text), rtl=rtl)
 
 
 @cache

@@ -1,8 +1,9 @@
-from .views import monthly, runs
+from .views import dashboard, monthly, runs
 
 app_name = "reporting"
 
 urlpatterns = [
     *runs.urlpatterns,
     *monthly.urlpatterns,
+    *dashboard.urlpatterns,
 ]

@@ -1,2 +1,2 @@
 """Issue 7."""
-from . import runs  # noqa: F401
+from . import runs, yearbook  # noqa: F401

@@ -2,3 +2,4 @@
 from .monthly import *  # noqa: F403
 from .rollups import *  # noqa: F403
 from .runs import *  # noqa: F403
+from .yearbook import *  # noqa: F403

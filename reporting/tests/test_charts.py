@@ -127,8 +127,18 @@ def test_bars_are_as_long_as_their_values():
 def test_empty_data_says_so():
     with translation.override("en"):
         svg = _parse(line_chart(MONTHS, [Series("الف", [None] * 12)], title="عنوان"))
-    shown = [t.text for t in svg.iter(f"{SVG}text")]
-    assert for_svg("No data for this period.") in shown
+        shown = [t.text for t in svg.iter(f"{SVG}text")]
+        assert "No data for this period." in shown  # left to right in English
+    with translation.override("fa"):
+        svg = _parse(line_chart(MONTHS, [Series("الف", [None] * 12)], title="عنوان"))
+        message = translation.gettext("No data for this period.")
+        assert for_svg(message, rtl=True) in [t.text for t in svg.iter(f"{SVG}text")]
+
+
+def test_english_text_reads_left_to_right_and_persian_right_to_left():
+    assert visual_order("Monthly trend (rials)", rtl=False) == "Monthly trend (rials)"
+    assert visual_order("ABC 12 سلام", rtl=True) == "مالس ABC 12"
+    assert visual_order("ABC 12 سلام", rtl=False) == "ABC 12 مالس"
 
 
 def test_compact_numbers_use_persian_digits():
