@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ SECTION_KEYS = (
     "campaigns",  # one row per campaign running in the period: raised against its goal (see below)
     "licenses",  # licenses issued, renewed, suspended, revoked, reinstated (count of transitions)
     "complaints",  # received, resolved, per level reached, mean days to resolve, open past deadline
-    "community",  # social-health bases, neighbourhood activities, memoranda (count), where present
+    "community",  # base agreements started, base activity reports, people reached, neighbourhood plans (count)
 )
 
 
@@ -220,11 +220,23 @@ def _region_clause(scope: Scope) -> tuple[str, list]:
 
 
 def _month_source(scope: Scope) -> tuple[str, str, list]:
-    """(table, where, params) of the monthly figures of a scope: a center's own rows, or the regional sums."""
+    """(table, where, params) of the monthly figures of a scope: a center's own rows, a county's regional rows,
+    or the province-wide regional rows (``county_id IS NULL``) of one province or of all."""
     if scope.level == CENTER:
         return "reporting_monthfigure", "center_id = %s", [scope.id]
-    where, params = _region_clause(scope)
-    return "reporting_regionmonthfigure", where, params
+    parts, params = [], []
+    if scope.level == COUNTY:
+        parts.append("county_id = %s")
+        params.append(scope.id)
+    else:
+        parts.append("county_id IS NULL")
+        if scope.level == PROVINCE:
+            parts.append("province_id = %s")
+            params.append(scope.id)
+    if scope.organization_id is not None:
+        parts.append("organization_id = %s")
+        params.append(scope.organization_id)
+    return "reporting_regionmonthfigure", " AND ".join(parts), params
 
 
 def _snapshot_ym(period: Period) -> int:
@@ -235,7 +247,9 @@ def _snapshot_ym(period: Period) -> int:
 
 def _month_sums(scope: Scope, yms: list[int], metrics) -> dict[tuple[str, str], list[int]]:
     table, where, params = _month_source(scope)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # A province's year is some 60,000 regional rows to group: in memory, not in a sort spilled to disk.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute(
             f"SELECT metric, code, sum(count), sum(amount) FROM {table} "  # noqa: S608
             f"WHERE {where} AND ym = ANY(%s) AND metric = ANY(%s) GROUP BY 1, 2",
@@ -257,7 +271,8 @@ def _period_counts(scope: Scope, period: Period) -> dict[str, int]:
 
 _FLOW = ("contrib_kind", "contrib_purpose", "contrib_channel", "campaign", "aid_kind", "aid_purpose",
          "aid_source", "hh_registered", "hh_closed", "pledge_due", "pledge_kept", "spons_started", "spons_ended",
-         "loan_issued", "loan_repaid", "loan_written_off", "license", "complaint_received", "complaint_resolved")
+         "loan_issued", "loan_repaid", "loan_written_off", "license", "complaint_received", "complaint_resolved",
+         "base_agreement", "base_activity", "community_plan")
 _SNAPSHOT = ("hh_active", "hh_need", "hh_band", "spons_active")
 
 
@@ -477,7 +492,15 @@ def _performance(scope: Scope, period: Period) -> dict:
     rows.append(_row("days_to_resolve", _("Mean days to resolve"), "days", mean_days(a), mean_days(b)))
     section("complaints", _("Complaints"), rows)
 
-    section("community", _("Social-health bases, community work and memoranda"), [])
+    section("community", _("Social-health bases and neighbourhood work"), [
+        _row("base_agreements", _("Base agreements started"), "count", a.n("base_agreement"),
+             b.n("base_agreement")),
+        _row("base_activities", _("Base activity reports"), "count", a.n("base_activity"), b.n("base_activity")),
+        _row("people_reached", _("People reached by the bases"), "count", a.amount("base_activity"),
+             b.amount("base_activity")),
+        _row("community_plans", _("Participatory neighbourhood plans started"), "count", a.n("community_plan"),
+             b.n("community_plan")),
+    ])
 
     return {
         "scope": str(scope), "scope_label": scope.label(), "period": str(period), "period_label": period.label(),

@@ -63,6 +63,9 @@ METRICS = {
     "license": ("flow", "transition name: license, renew, suspend, reinstate, revoke, dissolve"),
     "complaint_received": ("flow", "level reached: complaints filed in the month"),
     "complaint_resolved": ("flow", "'': complaints resolved in the month; amount = seconds from filing"),
+    "base_agreement": ("flow", "'': social-health base agreements starting in the month"),
+    "base_activity": ("flow", "'': base activity reports; amount = people reached"),
+    "community_plan": ("flow", "'': participatory neighbourhood plans starting in the month"),
 }
 SNAPSHOT_METRICS = tuple(m for m, (kind, _doc) in METRICS.items() if kind == "snapshot")
 
@@ -214,6 +217,26 @@ _FLOW_SQL = {
              JOIN reporting_jcal j ON j.d = {_local("e.at")}
         WHERE k.status = 'resolved' AND {{f}} GROUP BY 1, 2
     """,
+    # Social-health bases and neighbourhood work (refreshed with the center's month, and nightly: their
+    # services do not mark months themselves).
+    "base_agreement": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'base_agreement', '', count(*), 0
+        FROM bases_baseagreement b JOIN reporting_jcal j ON j.d = b.starts_on
+        WHERE {f} GROUP BY 1, 2
+    """,
+    "base_activity": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'base_activity', '', count(*), sum(b.people_reached)
+        FROM bases_activityreport b JOIN reporting_jcal j ON j.d = b.reported_on
+        WHERE {f} GROUP BY 1, 2
+    """,
+    "community_plan": """
+        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+        SELECT b.center_id, j.ym, 'community_plan', '', count(*), 0
+        FROM community_participatoryplan b JOIN reporting_jcal j ON j.d = b.starts_on
+        WHERE {f} GROUP BY 1, 2
+    """,
 }
 
 #: The column that dates each flow statement's source rows, for a refresh's date filter.
@@ -231,6 +254,9 @@ _FLOW_DATE = {
     "license": ("t", _local("t.at")),
     "complaint_received": ("k", _local("k.created_at")),
     "complaint_resolved": ("k", _local("e.at")),
+    "base_agreement": ("b", "b.starts_on"),
+    "base_activity": ("b", "b.reported_on"),
+    "community_plan": ("b", "b.starts_on"),
 }
 
 # End-of-month snapshots (households active, by area/insurance, by priority band, by need; sponsorships active)
@@ -285,14 +311,19 @@ _SNAPSHOT_SQL = f"""
 """
 
 
-# The regional sums, from the center rows. ``{f}`` filters the month figures (alias m) and centers (c).
+# The regional sums, from the center rows: per county and organisation, and per province and organisation
+# (county NULL). ``{f}`` filters the month figures (alias m) and centers (c, with k their county).
 _REGION_SQL = """
-    INSERT INTO reporting_regionmonthfigure (county_id, organization_id, ym, metric, code, count, amount)
-    SELECT c.county_id, c.organization_id, m.ym, m.metric, m.code, sum(m.count), sum(m.amount)
-    FROM reporting_monthfigure m JOIN centers_center c ON c.id = m.center_id
+    INSERT INTO reporting_regionmonthfigure (province_id, county_id, organization_id, ym, metric, code, count, amount)
+    SELECT k.province_id, CASE WHEN GROUPING(c.county_id) = 0 THEN c.county_id END, c.organization_id,
+           m.ym, m.metric, m.code, sum(m.count), sum(m.amount)
+    FROM reporting_monthfigure m JOIN centers_center c ON c.id = m.center_id JOIN centers_county k ON k.id = c.county_id
     WHERE {f}
-    GROUP BY 1, 2, 3, 4, 5
+    GROUP BY GROUPING SETS ((k.province_id, c.county_id, c.organization_id, m.ym, m.metric, m.code),
+                            (k.province_id, c.organization_id, m.ym, m.metric, m.code)){having}
+    ORDER BY 4, 5, 1, 2  -- stored in the order it is read: a period's months lie together
 """
+
 
 _DONOR_YEAR_SQL = """
     INSERT INTO reporting_donoryear (center_id, donor_id, jyear, months, first_month, amount)
@@ -423,7 +454,7 @@ def rebuild_all(*, verbose: bool = False) -> dict[str, float]:
             step(name, sql.replace("{f}", "TRUE"), params)
         step("snapshots", _SNAPSHOT_SQL.replace("{fa}", "TRUE").replace("{fs}", "TRUE").replace("{f}", "TRUE"),
              params)
-        step("regions", _REGION_SQL.replace("{f}", "TRUE"), params)
+        step("regions", _REGION_SQL.replace("{f}", "TRUE").replace("{having}", ""), params)
         step("donor_year", _DONOR_YEAR_SQL.replace("{f}", "TRUE"), params)
         step("served_year", _SERVED_YEAR_SQL.replace("{f}", "TRUE"), params)
         with connection.cursor() as cursor:
@@ -475,18 +506,26 @@ def refresh_center_month(center_id: int, year: int, month: int) -> None:
             params.update(ystart=jalali_year.start, yend=jalali_year.end)
             cursor.execute(_DONOR_YEAR_SQL.replace("{f}", f_year.format(a="c", d="c.received_on")), params)
             cursor.execute(_SERVED_YEAR_SQL.replace("{f}", f_year.format(a="d", d="d.occurred_on")), params)
-            # The center's county and organisation: their regional sums of this month and of every snapshot.
+            # The regional sums of the center's county and of its province (its organisation's), for this month
+            # and every snapshot.
+            region = {**params, "ym": ym, "snapshots": list(SNAPSHOT_METRICS)}
             cursor.execute(
-                """DELETE FROM reporting_regionmonthfigure r USING centers_center c
-                   WHERE c.id = %(center)s AND r.county_id = c.county_id AND r.organization_id = c.organization_id
+                """DELETE FROM reporting_regionmonthfigure r USING centers_center c JOIN centers_county k
+                                                                  ON k.id = c.county_id
+                   WHERE c.id = %(center)s AND r.organization_id = c.organization_id
+                     AND r.province_id = k.province_id AND (r.county_id IS NULL OR r.county_id = c.county_id)
                      AND (r.ym = %(ym)s OR r.metric = ANY(%(snapshots)s))""",
-                {**params, "ym": ym, "snapshots": list(SNAPSHOT_METRICS)},
+                region,
             )
             cursor.execute(
                 _REGION_SQL.replace("{f}", """(m.ym = %(ym)s OR m.metric = ANY(%(snapshots)s))
-                    AND (c.county_id, c.organization_id) = (SELECT county_id, organization_id FROM centers_center
-                                                            WHERE id = %(center)s)"""),
-                {**params, "ym": ym, "snapshots": list(SNAPSHOT_METRICS)},
+                    AND (k.province_id, c.organization_id) = (
+                        SELECT k2.province_id, c2.organization_id FROM centers_center c2
+                        JOIN centers_county k2 ON k2.id = c2.county_id WHERE c2.id = %(center)s)""")
+                .replace("{having}", """
+                    HAVING GROUPING(c.county_id) = 1
+                        OR c.county_id = (SELECT county_id FROM centers_center WHERE id = %(center)s)"""),
+                region,
             )
             cursor.execute("DELETE FROM reporting_periodfigure WHERE center_id = %s", [center_id])
             for sql in _PERIOD_SQL:

@@ -43,12 +43,15 @@ class MonthFigure(models.Model):
 
 
 class RegionMonthFigure(models.Model):
-    """``MonthFigure`` summed per county and organisation: what a county, province or national figure reads
-    (a province is a few dozen rows per month and code instead of one per center). Not tenant-owned: it holds
-    only sums over centers; access is decided on the scope (``reporting.scope.scope_allowed``)."""
+    """``MonthFigure`` summed per county and organisation, and per province and organisation (``county`` empty):
+    what a county, province or national figure reads (a province's year is a few thousand rows instead of one per
+    center, month and code). Not tenant-owned: it holds only sums over centers; access is decided on the scope
+    (``reporting.scope.scope_allowed``)."""
 
+    province = models.ForeignKey("centers.Province", on_delete=models.DO_NOTHING, db_constraint=False,
+                                 db_index=False, related_name="+", verbose_name=_("province"))
     county = models.ForeignKey("centers.County", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
-                               related_name="+", verbose_name=_("county"))
+                               null=True, related_name="+", verbose_name=_("county"))
     organization = models.ForeignKey("centers.Organization", on_delete=models.DO_NOTHING, db_constraint=False,
                                      db_index=False, related_name="+", verbose_name=_("organisation"))
     ym = models.IntegerField(_("Jalali month"))
@@ -60,10 +63,11 @@ class RegionMonthFigure(models.Model):
     class Meta:
         verbose_name = _("regional monthly figure")
         verbose_name_plural = _("regional monthly figures")
-        indexes = [models.Index(fields=["ym", "metric", "county"], name="rep_regionfig_ym_metric")]
+        indexes = [models.Index(fields=["ym", "metric", "county"], name="rep_regionfig_ym_metric"),
+                   models.Index(fields=["province", "ym"], name="rep_regionfig_province")]
 
     def __str__(self):
-        return f"{self.county_id}/{self.organization_id} {self.ym} {self.metric} {self.code}"
+        return f"{self.province_id}/{self.county_id}/{self.organization_id} {self.ym} {self.metric} {self.code}"
 
 
 class DonorYear(models.Model):

@@ -10,8 +10,10 @@ from collections import Counter, defaultdict
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from bases.models import ActivityReport, BaseAgreement
 from beneficiaries.models import AidDistribution, Assessment, Household, Loan, LoanRepayment
 from centers.models import CenterTransition, Complaint
+from community.models import ParticipatoryPlan
 from contributions.models import Contribution, PledgeInstalment
 from core.jalali import to_jalali
 from reporting.periods import Period
@@ -50,6 +52,9 @@ def raw_figures(center_ids, period: Period) -> dict:
         repayments = list(LoanRepayment.objects.filter(center_id__in=ids).values("received_on", "amount"))
         transitions = list(CenterTransition.objects.filter(center_id__in=ids).values("name", "at"))
         complaints = list(Complaint.objects.filter(center_id__in=ids).values("created_at", "level"))
+        agreements = list(BaseAgreement.objects.filter(center_id__in=ids).values_list("starts_on", flat=True))
+        activities = list(ActivityReport.objects.filter(center_id__in=ids).values("reported_on", "people_reached"))
+        plans = list(ParticipatoryPlan.objects.filter(center_id__in=ids).values_list("starts_on", flat=True))
 
     def within(d, p=period):
         return p.start <= d <= p.end
@@ -107,6 +112,10 @@ def raw_figures(center_ids, period: Period) -> dict:
     received = [c for c in complaints if within(_local(c["created_at"]))]
     out["complaints"] = len(received)
     out["complaint_level"] = Counter(str(c["level"]) for c in received)
+    out["base_agreements"] = sum(1 for d in agreements if within(d))
+    out["base_activities"] = sum(1 for a in activities if within(a["reported_on"]))
+    out["people_reached"] = sum(a["people_reached"] for a in activities if within(a["reported_on"]))
+    out["community_plans"] = sum(1 for d in plans if within(d))
     return out
 
 

@@ -29,7 +29,7 @@ TABLES = {
     "reporting_donoryear": "center_id, donor_id, jyear, months, first_month, amount",
     "reporting_servedyear": "center_id, household_id, jyear, months, amount",
     "reporting_periodfigure": "center_id, period, metric, count",
-    "reporting_regionmonthfigure": "county_id, organization_id, ym, metric, code, count, amount",
+    "reporting_regionmonthfigure": "province_id, county_id, organization_id, ym, metric, code, count, amount",
 }
 
 
@@ -169,6 +169,9 @@ def assert_figures_match(center_ids, scope, period):
     assert _row(perf, "complaints", "received") == raw["complaints"]
     for level, n in raw["complaint_level"].items():
         assert _row(perf, "complaints", f"level:{level}") == n
+
+    for key in ("base_agreements", "base_activities", "people_reached", "community_plans"):
+        assert _row(perf, "community", key) == raw[key], key
 
     head = figures.headline(scope, period)
     assert head["received"]["value"] == sum(raw["kind"].values())
