@@ -145,6 +145,8 @@ class DemoWorld:
             "slug": list(apps.get_model("centers.Center").objects.order_by("pk").values_list("slug", flat=True)),
             "donor_receipt_id": [receipt.pk if receipt else 1],
             "donor_pledge_id": first("contributions.Pledge"),
+            # reporting: a report run, and a Jalali month of a center's monthly report
+            "run_id": first("reporting.ReportRun"), "year": [1404], "month": [1],
         }
 
     def urls(self, name, route, kwargs):

@@ -40,7 +40,7 @@ class AdminRunRequestForm(forms.Form):
 
 @admin.register(ReportRun)
 class ReportRunAdmin(SupervisorModelAdmin):
-    list_display = ("kind", "scope_text", "period", "status", "progress", "requested_at", "finished_at",
+    list_display = ("kind", "scope_text", "period_text", "status", "progress", "requested_at", "finished_at",
                     "requested_by", "files")
     list_filter = ("kind", "status", "scope_level")
     search_fields = ("period",)
@@ -60,6 +60,10 @@ class ReportRunAdmin(SupervisorModelAdmin):
     @admin.display(description=gettext_lazy("Scope"))
     def scope_text(self, run):
         return run.scope.label()
+
+    @admin.display(description=gettext_lazy("Period"), ordering="period")
+    def period_text(self, run):
+        return run.period_label
 
     @admin.display(description=gettext_lazy("Files"))
     def files(self, run):

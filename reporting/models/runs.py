@@ -125,6 +125,11 @@ class ReportRun(models.Model):
         return Period.parse(self.period)
 
     @property
+    def period_label(self) -> str:
+        """The period in words: «مهر ۱۴۰۴», «سه‌ماهه دوم ۱۴۰۴», «سال ۱۴۰۴»."""
+        return self.period_value.label()
+
+    @property
     def duration(self):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
