@@ -201,12 +201,15 @@ def _details(result: dict) -> dict:
 
 
 DESCRIPTION = (
-    "The supervisors' reports dashboard of the busiest province of the default scale data set (charity_scale: "
-    "500 centers, 2,000,000 contributions), /admin/reports/dashboard/ requested in-process through Django's test "
-    "client as a province supervisor with the second factor passed (bench/bench_dashboard.py): headline figures "
-    "and charts from the rollups (cached per scope and period for DASHBOARD_CACHE_SECONDS, as in production), "
-    "licenses near expiry, perishables near expiry, complaints past deadline, centers that stand out. Median of "
-    f"{LOADS} loads after one warm-up; details.uncached_median_ms is the same with the cache off. Target < 150 ms."
+    "The supervisors' reports dashboard for the busiest province of the default scale data set (charity_scale: "
+    "500 centers, 2,000,000 contributions; details.database names the copy measured, with this branch's "
+    "migrations and freshly rebuilt rollups), /admin/reports/dashboard/ requested in-process through Django's "
+    "test client as a province supervisor of the organisation with most centers there (details.centers), second "
+    "factor passed (bench/bench_dashboard.py): headline figures and charts from the rollups (cached per scope and "
+    "period for DASHBOARD_CACHE_SECONDS, as in production), licenses near expiry, overdue monthly reports, "
+    "perishables near expiry, complaints past deadline, centers that stand out. Median of "
+    f"{LOADS} loads after one warm-up; details.uncached_median_ms is the same with the cache off (every load "
+    "reads the rollups and draws the charts). Target < 150 ms."
 )
 PLAN_DESCRIPTION = (
     "Sequential scans on tables of more than 10,000 rows in the EXPLAIN plans of every SELECT of one uncached "
