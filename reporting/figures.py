@@ -23,6 +23,7 @@ from collections import defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .periods import Period, jalali_ym
 from .scope import CENTER, COUNTY, NATION, PROVINCE, Scope
@@ -338,7 +339,7 @@ def _performance(scope: Scope, period: Period) -> dict:
     previous = period.previous_year()
     a, b = _Figures(scope, period), _Figures(scope, previous)
     lab = _labels()
-    columns = [_("Item"), period.label(), previous.label(), _("Change (percent)")]
+    columns = [pgettext("report table column", "Item"), period.label(), previous.label(), _("Change (percent)")]
     sections: list[dict] = []
 
     def section(key, title, rows, cols=None):
