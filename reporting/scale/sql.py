@@ -239,7 +239,8 @@ def donors(*, C: int, D: int, until: str, start: str) -> list[str]:
 def campaigns(rows: list[tuple]) -> list[str]:
     """``rows``: (id, occasion, name, starts_on, ends_on, goal, organization id)."""
     if not rows:
-        return []
+        return ["""CREATE TEMP TABLE sc_campaign (id bigint, occasion text, name text, starts_on date, ends_on date,
+                                            goal bigint, org_id bigint) ON COMMIT DROP"""]
     values = ",".join(
         f"({i}, '{occ}', '{name}', DATE '{s}', DATE '{e}', {goal}, {org})" for i, occ, name, s, e, goal, org in rows)
     return [
@@ -271,7 +272,7 @@ def contributions(*, N: int, D: int, C: int, until: str, loader: int) -> list[st
           THEN (1 + floor(pg_temp.r(g.id, 41) * 20)) * (round(power(10, 5 + 1.5 * pg_temp.r(g.id, 42)) / 1000) * 1000)
         WHEN kind = 'service'
           THEN (1 + floor(pg_temp.r(g.id, 45) * 40)) * (500000 + round(pg_temp.r(g.id, 46) * 30) * 50000)
-        ELSE round(power(10, 7.7 + 1.6 * r_amt) / 1000000) * 1000000 END"""
+        ELSE round(power(10, 7 + 1.3 * r_amt) / 1000000) * 1000000 END"""
     return [
         f"""CREATE TEMP TABLE sc_gift ON COMMIT DROP AS
             WITH g AS (
