@@ -19,6 +19,8 @@ def install_periodic_tasks(sender, **kwargs):
     from contributions.tasks import BEAT_SCHEDULE as contributions_schedule
     from donor_portal.tasks import BEAT_SCHEDULE as donor_portal_schedule
     from payments.tasks import BEAT_SCHEDULE as payments_schedule
+    from reporting.tasks import BEAT_SCHEDULE as reporting_schedule
 
     sender.conf.beat_schedule = {**sender.conf.beat_schedule, **centers_schedule, **contributions_schedule,
-                                 **payments_schedule, **loans_schedule, **donor_portal_schedule}
+                                 **payments_schedule, **loans_schedule, **donor_portal_schedule,
+                                 **reporting_schedule}
