@@ -1,3 +1,4 @@
+# ruff: noqa: S311 - seeded pseudo-random data for benchmarks, not secrets
 """Households, their people and needs, made in Python (they need the app's encryption, blind index and
 priority rule, which live in Python) and sent with COPY.
 

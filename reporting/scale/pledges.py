@@ -1,3 +1,4 @@
+# ruff: noqa: S311 - seeded pseudo-random data for benchmarks, not secrets
 """Pledges with their instalments and payments, sponsorships, and interest-free loans (Python, then COPY).
 
 They follow the services' rules: instalments fall on the pledge's Jalali day each Jalali month (clamped to the
@@ -147,7 +148,8 @@ def build(cursor, *, spec, plan, loader, purposes) -> dict:
                 spons_rows.append((len(spons_rows) + 1, kind, p["start"], min(p["hi"], last_due) if ended else None,
                                    "ended" if ended else "active", "تعهد به پایان رسید." if ended else "",
                                    _ts(p["start"]), center, loader, hid, member if kind == "orphan" else None, pid))
-    assert gift_id == plan["expected_payments"], (gift_id, plan["expected_payments"])
+    if gift_id != plan["expected_payments"]:  # the gifts generated earlier left room for exactly these
+        raise RuntimeError(f"pledge payments {gift_id} differ from the plan's {plan['expected_payments']}")
 
     loan_counts = _loans(cursor, raw, spec=spec, rng=rng, active=active, loader=loader,
                          tx0=tx0 + tx_id, post0=post0 + 2 * tx_id, gifts_tx=(tx_rows, post_rows))
@@ -156,8 +158,8 @@ def build(cursor, *, spec, plan, loader, purposes) -> dict:
           "item_description, item_unit, item_quantity, start_year, start_month, due_day, instalment_count, status, "
           "note, paused_at, pause_reason, resumed_at, cancelled_at, cancel_reason, completed_at, created_at, "
           "cancelled_by_id, center_id, created_by_id, donor_id, purpose_id", pledge_rows)
-    _copy(raw, "contributions_pledgeinstalment", "id, sequence, due_on, amount_due, amount_paid, status, waived_reason, "
-          "center_id, pledge_id", inst_rows)
+    _copy(raw, "contributions_pledgeinstalment", "id, sequence, due_on, amount_due, amount_paid, status, "
+          "waived_reason, center_id, pledge_id", inst_rows)
     _copy(raw, "contributions_contribution", "id, kind, channel, received_on, amount, status, external_reference, "
           "note, reversal_reason, recorded_at, confirmed_at, reversed_at, campaign_id, center_id, confirmed_by_id, "
           "donor_id, ledger_transaction_id, purpose_id, recorded_by_id, reversed_by_id", gift_rows)

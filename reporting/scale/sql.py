@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - the SQL is assembled from this module's constants and integers computed by the loader
 """The set-based steps of the scale data: rows made inside PostgreSQL with ``generate_series``.
 
 Every random choice is ``pg_temp.r(i, salt)``: a hash of the row number and the seed (``hashint8extended``),
@@ -118,7 +119,7 @@ def centers(*, C: int, cpp: int, province_ids: list[int], start: str, until: str
                    CASE WHEN c.status = 'licensed' THEN NULL
                         ELSE DATE '{until}' - 20 - floor(pg_temp.r(c.id, 14) * 300)::int END AS stopped_on
               FROM c JOIN sc_county county ON county.province_id = c.province_id AND county.rn = c.county_rn""",
-        f"""ALTER TABLE sc_center ADD COLUMN lo date, ADD COLUMN hi date""",
+        """ALTER TABLE sc_center ADD COLUMN lo date, ADD COLUMN hi date""",
         f"""UPDATE sc_center SET lo = greatest(DATE '{start}', created_on + 30),
                                 hi = least(DATE '{until}', coalesce(stopped_on - 1, DATE '{until}'))""",
         "ALTER TABLE sc_center ADD PRIMARY KEY (id)",
@@ -143,12 +144,12 @@ def centers(*, C: int, cpp: int, province_ids: list[int], start: str, until: str
                    (c.created_on + n * 730)::timestamp AT TIME ZONE 'UTC' + interval '9 hours', NULL, c.id, NULL
               FROM sc_center c, generate_series(0, 20) n
              WHERE c.created_on + n * 730 <= coalesce(c.stopped_on, DATE '{until}')""",
-        f"""INSERT INTO centers_centertransition (id, name, from_status, to_status, at, reason, data, actor_id,
+        """INSERT INTO centers_centertransition (id, name, from_status, to_status, at, reason, data, actor_id,
                                                  center_id)
             SELECT row_number() OVER (ORDER BY c.id), CASE WHEN c.status = 'revoked' THEN 'revoke' ELSE 'suspend' END,
                    'licensed', c.status, c.stopped_on::timestamp AT TIME ZONE 'UTC' + interval '10 hours',
                    CASE WHEN c.status = 'revoked' THEN 'لغو مجوز پس از بازرسی و تخلف مالی'
-                        ELSE 'تعلیق موقت تا رفع نواقص گزارش بازرسی' END, '{{}}'::jsonb, NULL, c.id
+                        ELSE 'تعلیق موقت تا رفع نواقص گزارش بازرسی' END, '{}'::jsonb, NULL, c.id
               FROM sc_center c WHERE c.stopped_on IS NOT NULL""",
     ]
 
@@ -195,6 +196,8 @@ def users(*, C: int, u0: int, password: str) -> list[str]:
 
 
 def donors(*, C: int, D: int, until: str, start: str) -> list[str]:
+    men, women = sql_text_array(FIRST_MEN), sql_text_array(FIRST_WOMEN)
+    last, companies = sql_text_array(LAST_NAMES), sql_text_array(COMPANIES)
     return [
         f"""CREATE TEMP TABLE sc_donor ON COMMIT DROP AS
             SELECT d::bigint AS id, 1 + floor(pg_temp.r(d, 21) * {C})::int AS home,
@@ -209,10 +212,12 @@ def donors(*, C: int, D: int, until: str, start: str) -> list[str]:
                                       merged_into_id, organization_id, user_id)
             SELECT d.id, CASE WHEN d.legal THEN 'legal' ELSE 'person' END,
                    CASE WHEN d.legal THEN ''
-                        WHEN pg_temp.r(d.id, 25) < 0.55 THEN ({sql_text_array(FIRST_MEN)})[1 + floor(pg_temp.r(d.id, 26) * {len(FIRST_MEN)})::int]
-                        ELSE ({sql_text_array(FIRST_WOMEN)})[1 + floor(pg_temp.r(d.id, 26) * {len(FIRST_WOMEN)})::int] END,
-                   CASE WHEN d.legal THEN '' ELSE ({sql_text_array(LAST_NAMES)})[1 + floor(pg_temp.r(d.id, 27) * {len(LAST_NAMES)})::int] END,
-                   CASE WHEN d.legal THEN ({sql_text_array(COMPANIES)})[1 + floor(pg_temp.r(d.id, 27) * {len(COMPANIES)})::int]
+                        WHEN pg_temp.r(d.id, 25) < 0.55
+                          THEN ({men})[1 + floor(pg_temp.r(d.id, 26) * {len(FIRST_MEN)})::int]
+                        ELSE ({women})[1 + floor(pg_temp.r(d.id, 26) * {len(FIRST_WOMEN)})::int] END,
+                   CASE WHEN d.legal THEN ''
+                        ELSE ({last})[1 + floor(pg_temp.r(d.id, 27) * {len(LAST_NAMES)})::int] END,
+                   CASE WHEN d.legal THEN ({companies})[1 + floor(pg_temp.r(d.id, 27) * {len(COMPANIES)})::int]
                                           || ' ' || {persian_digits("d.id")} ELSE '' END,
                    CASE WHEN d.legal THEN '' ELSE pg_temp.nc((d.id * 387420489 + 13) % 1000000000) END,
                    CASE WHEN d.legal THEN '1' || lpad(((d.id * 7919) % 10000000000)::text, 10, '0') ELSE '' END,
@@ -267,7 +272,8 @@ def contributions(*, N: int, D: int, C: int, until: str, loader: int) -> list[st
         WHEN kind = 'cash' AND channel = 'charity_box'
           THEN greatest(10000, round(power(10, 4.7 + 1.6 * r_amt) * size * (1 + growth * {x}) / 10000) * 10000)
         WHEN kind = 'cash'
-          THEN greatest(10000, round(power(10, 5 + 2.6 * power(r_amt, 1.4)) * size * (1 + growth * {x}) / 10000) * 10000)
+          THEN greatest(10000, round(power(10, 5 + 2.6 * power(r_amt, 1.4)) * size * (1 + growth * {x}) / 10000)
+                               * 10000)
         WHEN kind = 'in_kind'
           THEN (1 + floor(pg_temp.r(g.id, 41) * 20)) * (round(power(10, 5 + 1.5 * pg_temp.r(g.id, 42)) / 1000) * 1000)
         WHEN kind = 'service'
@@ -558,8 +564,8 @@ def complaints(*, until: str, start: str) -> list[str]:
                    '09' || lpad(((k.id * 7919 + 11) % 1000000000)::text, 9, '0'), ({texts})[k.text_k],
                    CASE WHEN k.r_out < 0.6 THEN 1 WHEN k.r_out < 0.8 THEN 2 ELSE 3 END,
                    CASE WHEN k.r_out < 0.9 THEN 'resolved' ELSE 'open' END,
-                   k.filed_at + CASE WHEN k.r_out < 0.6 THEN interval '10 days' WHEN k.r_out < 0.8 THEN interval '20 days'
-                                     ELSE interval '30 days' END,
+                   k.filed_at + CASE WHEN k.r_out < 0.6 THEN interval '10 days'
+                                     WHEN k.r_out < 0.8 THEN interval '20 days' ELSE interval '30 days' END,
                    NULL, k.filed_at, k.center_id
               FROM sc_complaint k""",
         """INSERT INTO centers_complaintevent (id, kind, level, text, public, at, actor_id, center_id, complaint_id)
