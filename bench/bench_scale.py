@@ -58,7 +58,7 @@ def build(*, national: bool = False, database: str | None = None, scale: float =
         t0 = time.monotonic()
         subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
         migrate_s = time.monotonic() - t0
-        command = [PYTHON, "manage.py", "generate_scale_data", "--json", "--scale", str(scale)]
+        command = [PYTHON, "manage.py", "generate_scale_data", "--json", "--reset", "--scale", str(scale)]
         if national:
             command.append("--national")
         t0 = time.monotonic()

@@ -102,6 +102,14 @@ CHECKS: list[tuple[str, str]] = [
      """SELECT count(*) FROM beneficiaries_aiddistribution d LEFT JOIN beneficiaries_household h
          ON h.id = d.household_id
          WHERE h.id IS NULL OR h.center_id <> d.center_id OR h.status <> 'active'"""),
+    ("aid given before the household was registered",
+     """SELECT count(*) FROM beneficiaries_aiddistribution d JOIN beneficiaries_household h ON h.id = d.household_id
+         WHERE d.occurred_on < h.created_at::date"""),
+    ("loan or sponsorship of a household before it was registered",
+     """SELECT (SELECT count(*) FROM beneficiaries_loan l JOIN beneficiaries_household h ON h.id = l.household_id
+                 WHERE l.requested_on < h.created_at::date OR h.center_id <> l.center_id)
+             + (SELECT count(*) FROM beneficiaries_sponsorship s JOIN beneficiaries_household h ON h.id = s.household_id
+                 WHERE s.starts_on < h.created_at::date)"""),
     ("cash aid whose transaction does not debit the fund by its value",
      """SELECT count(*) FROM beneficiaries_aiddistribution d
           LEFT JOIN (SELECT p.transaction_id, a.purpose_id, -sum(p.amount) AS s FROM contributions_posting p

@@ -70,9 +70,13 @@ def build(cursor, *, seed: int, per_center: dict[int, int], centers: dict[int, d
         hh_map.append((center_id, hid + 1, n_active, n))
         registered_from = max(start - datetime.timedelta(days=700), center["created_on"] + datetime.timedelta(30))
         span = max(1, (center["hi"] - registered_from).days - 30)
+        # Active households in the order they were registered: those registered before a day are a prefix of
+        # the center's ids, so the aid steps pick only households already registered (sc_hh_reg).
+        registered = sorted(registered_from + datetime.timedelta(days=rng.randrange(span)) for _k in range(n_active))
+        registered += [registered_from + datetime.timedelta(days=rng.randrange(span)) for _k in range(n - n_active)]
         for k in range(n):
             hid += 1
-            created = registered_from + datetime.timedelta(days=rng.randrange(span))
+            created = registered[k]
             rural = rng.random() < 0.3
             head_female = rng.random() < 0.35
             people = []  # (relation, gender, birth, disability, chronic, orphan, work, education)
@@ -164,6 +168,14 @@ def build(cursor, *, seed: int, per_center: dict[int, int], centers: dict[int, d
     with cursor.copy("COPY sc_hh FROM STDIN") as copy:
         for row in hh_map:
             copy.write_row(row)
+    # Per center and month: how many of its active households were registered before the month began.
+    cursor.execute("""CREATE TEMP TABLE sc_hh_reg ON COMMIT DROP AS
+                      SELECT h.center_id, m.month::date AS month, count(*) AS n_reg
+                        FROM beneficiaries_household h
+                        JOIN generate_series(date_trunc('month', %s::date), %s::date, interval '1 month') m(month)
+                          ON h.created_at < m.month
+                       WHERE h.status = 'active' GROUP BY 1, 2""", [start - datetime.timedelta(days=31), until])
+    cursor.execute("ALTER TABLE sc_hh_reg ADD PRIMARY KEY (center_id, month)")
     return {"households": len(hh_rows), "members": len(member_rows), "assessments": len(assessment_rows)}
 
 

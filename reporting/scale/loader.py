@@ -41,7 +41,7 @@ WRITTEN = [
 
 
 TEMP_TABLES = ["sc_prov", "sc_county", "sc_center", "sc_purpose", "sc_donor", "sc_campaign", "sc_gift", "sc_lot",
-               "sc_hh", "sc_goods", "sc_aid", "sc_complaint"]
+               "sc_hh", "sc_hh_reg", "sc_goods", "sc_aid", "sc_complaint"]
 
 
 # The big tables: their plain and partial-unique indexes are dropped for the load and built again at the end

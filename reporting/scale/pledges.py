@@ -89,16 +89,18 @@ def build(cursor, *, spec, plan, loader, purposes) -> dict:
     post0 = _max(cursor, "contributions_posting")
     pindex = {code: i + 1 for i, code in enumerate(PURPOSES)}
     # Active households per center, and those with an orphan (for Ekram sponsorships).
-    cursor.execute("SELECT h.center_id, h.id, h.head_id FROM beneficiaries_household h WHERE h.status = 'active' "
-                   "ORDER BY h.id")
-    active: dict[int, list[tuple[int, int]]] = {}
-    for center_id, hid, head in cursor.fetchall():
-        active.setdefault(center_id, []).append((hid, head))
-    cursor.execute("SELECT h.center_id, h.id, min(m.id) FROM beneficiaries_household h JOIN beneficiaries_member m "
-                   "ON m.household_id = h.id WHERE h.status = 'active' AND m.is_orphan GROUP BY 1, 2 ORDER BY 2")
-    orphans: dict[int, list[tuple[int, int]]] = {}
-    for center_id, hid, member in cursor.fetchall():
-        orphans.setdefault(center_id, []).append((hid, member))
+    # Active households (id, head or orphan, registered on) per center, in the order they were registered.
+    cursor.execute("SELECT h.center_id, h.id, h.head_id, h.created_at::date FROM beneficiaries_household h "
+                   "WHERE h.status = 'active' ORDER BY h.id")
+    active: dict[int, list[tuple[int, int, datetime.date]]] = {}
+    for center_id, hid, head, created in cursor.fetchall():
+        active.setdefault(center_id, []).append((hid, head, created))
+    cursor.execute("SELECT h.center_id, h.id, min(m.id), h.created_at::date FROM beneficiaries_household h "
+                   "JOIN beneficiaries_member m ON m.household_id = h.id WHERE h.status = 'active' AND m.is_orphan "
+                   "GROUP BY 1, 2 ORDER BY 2")
+    orphans: dict[int, list[tuple[int, int, datetime.date]]] = {}
+    for center_id, hid, member, created in cursor.fetchall():
+        orphans.setdefault(center_id, []).append((hid, member, created))
 
     pledge_rows, inst_rows, pay_rows, gift_rows, tx_rows, post_rows, spons_rows = [], [], [], [], [], [], []
     used_orphans: set[int] = set()
@@ -139,9 +141,9 @@ def build(cursor, *, spec, plan, loader, purposes) -> dict:
         del amounts_paid
         if p["target"] != "purpose":
             pool = orphans.get(center, []) if p["target"] == "orphan_sponsorship" else active.get(center, [])
-            pool = [x for x in pool if x[0] not in used_orphans]
+            pool = [x for x in pool if x[0] not in used_orphans and x[2] <= p["start"]]
             if pool:
-                hid, member = pool[rng.randrange(len(pool))]
+                hid, member, _registered = pool[rng.randrange(len(pool))]
                 used_orphans.add(hid)
                 kind = "orphan" if p["target"] == "orphan_sponsorship" else "family"
                 ended = status != "active"
@@ -194,8 +196,11 @@ def _loans(cursor, raw, *, spec, rng, active, loader, tx0, post0, gifts_tx) -> d
         lo, hi = spans[center]
         amount = rng.choice([20, 30, 50, 50, 80, 100, 150]) * 1_000_000
         count = rng.choice([10, 12, 12, 20, 24])
-        hid, head = active[center][rng.randrange(len(active[center]))]
         requested = lo + datetime.timedelta(days=rng.randrange(max(1, (hi - lo).days - 20)))
+        registered = [x for x in active[center] if x[2] <= requested]
+        if not registered:
+            continue
+        hid, head, _registered = registered[rng.randrange(len(registered))]
         base = (center - 1) * ACCOUNT_SLOTS
         x = rng.random()
         available = funds.get(center, 0)

@@ -440,9 +440,12 @@ def goods_aid(*, tx0: int, post0: int, aid0: int, move0: int, loader: int, until
         f"""CREATE TEMP TABLE sc_goods ON COMMIT DROP AS
             SELECT row_number() OVER (ORDER BY l.id) AS rn, l.*,
                    least(DATE '{until}', l.received_on + 1 + floor(pg_temp.r(l.id, 52) * 30)::int) AS given_on,
-                   h.first_id + floor(pg_temp.r(l.id, 53) * h.n_active)::bigint AS household_id
+                   h.first_id + floor(pg_temp.r(l.id, 53) * r.n_reg)::bigint AS household_id
               FROM sc_lot l JOIN sc_hh h ON h.center_id = l.center_id
-             WHERE l.given AND h.n_active > 0""",
+                   JOIN sc_hh_reg r ON r.center_id = l.center_id
+                    AND r.month = date_trunc('month', least(DATE '{until}',
+                                                            l.received_on + 1 + floor(pg_temp.r(l.id, 52) * 30)::int))
+             WHERE l.given""",
         # Lots of centers without an active household stay in stock.
         """UPDATE contributions_stocklot s SET quantity_remaining = s.quantity_received,
                                               value_remaining = s.value_received
@@ -508,9 +511,10 @@ def cash_aid(*, target: int, total_cash: int, tx0: int, post0: int, aid0: int, l
             SELECT e.*, CASE WHEN e.pidx = 1 THEN ({general_aid})[1 + floor(pg_temp.r(e.rn, 61) * 6)::int]
                              ELSE e.pidx END AS aid_pidx,
                    least(DATE '{until}', e.month + floor(pg_temp.r(e.rn, 62) * 28)::int) AS given_on,
-                   h.first_id + floor(pg_temp.r(e.rn, 63) * h.n_active)::bigint AS household_id
+                   h.first_id + floor(pg_temp.r(e.rn, 63) * r.n_reg)::bigint AS household_id
               FROM e JOIN sc_hh h ON h.center_id = e.center_id
-             WHERE e.value > 0 AND h.n_active > 0""",
+                   JOIN sc_hh_reg r ON r.center_id = e.center_id AND r.month = e.month
+             WHERE e.value > 0""",
         f"""INSERT INTO contributions_ledgertransaction (id, occurred_on, memo, reference, created_at, center_id,
                                                         created_by_id, reverses_id, approval_reference)
             SELECT {tx0} + a.rn, a.given_on, 'پرداخت کمک نقدی به خانوار', '',
