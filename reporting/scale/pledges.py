@@ -126,7 +126,7 @@ def build(cursor, *, spec, plan, loader, purposes) -> dict:
                 continue
             gift_id += 1
             tx_id += 1
-            day = due_on - datetime.timedelta(days=rng.randint(0, 3))
+            day = max(p["start"], due_on - datetime.timedelta(days=rng.randint(0, 3)))
             at = _ts(day)
             channel = rng.choice(["bank_transfer", "online", "payroll"])
             gift_rows.append((gift0 + gift_id, "cash", channel, day, paid, "confirmed", "", "", "", at, at, None,
