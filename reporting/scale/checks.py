@@ -148,7 +148,8 @@ CHECKS: list[tuple[str, str]] = [
                     OR i.amount_paid <> coalesce(y.s, 0))
              + (SELECT count(*) FROM contributions_pledgepayment y
                   JOIN contributions_contribution c ON c.id = y.contribution_id
-                 WHERE c.center_id <> y.center_id OR c.amount <> y.amount OR c.status <> 'confirmed')
+                 WHERE c.center_id <> y.center_id OR c.amount <> y.amount OR c.status <> 'confirmed'
+                    OR c.received_on < (SELECT p.created_at::date FROM contributions_pledge p WHERE p.id = y.pledge_id))
              + (SELECT count(*) FROM beneficiaries_sponsorship s JOIN contributions_pledge p ON p.id = s.pledge_id
                   JOIN beneficiaries_household h ON h.id = s.household_id
                  WHERE s.center_id <> p.center_id OR h.center_id <> s.center_id)"""),
