@@ -32,6 +32,7 @@ from centers.models import Center, Organization
 from centers.services.lifecycle import require_center_can_operate
 from core import validators
 from core.digits import to_latin_digits
+from reporting.rollups import mark_donor_stale
 
 from .models import Donor, DonorLink, DonorMerge
 
@@ -414,6 +415,7 @@ def donor_merge(*, survivor: Donor, merged: Donor, user=None, reason: str = "", 
         if count:
             moved[label] = moved.get(label, 0) + count
 
+    mark_donor_stale(survivor.pk)  # the donors' rollups of every center the survivor gave at
     # Donors folded earlier into the merged one now point at the survivor: ``merged_into`` never chains.
     earlier = Donor._base_manager.filter(merged_into=merged).update(merged_into=survivor)
     if earlier:

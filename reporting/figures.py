@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .periods import Period, jalali_ym
-from .scope import NATION, Scope
+from .scope import CENTER, COUNTY, NATION, PROVINCE, Scope
 
 #: The ``performance()`` sections, in order. A section may have no rows (nothing of that kind in the scope);
 #: it is still returned so every report has the same outline.
@@ -195,10 +195,36 @@ def _pct(part, whole) -> float | None:
 
 
 def _center_clause(scope: Scope) -> tuple[str, list]:
-    """SQL restricting rollup rows to the scope's centers (nothing to restrict for the whole nation)."""
+    """SQL restricting per-center rollup rows to the scope's centers (nothing to restrict for the nation)."""
+    if scope.level == CENTER:
+        return "center_id = %s", [scope.id]
     if scope.level == NATION and scope.organization_id is None:
         return "TRUE", []
-    return "center_id = ANY(%s)", [scope.center_ids()]
+    region, params = _region_clause(scope)
+    return f"center_id IN (SELECT id FROM centers_center WHERE {region})", params  # noqa: S608 - constants and placeholders
+
+
+def _region_clause(scope: Scope) -> tuple[str, list]:
+    """SQL on ``county_id`` / ``organization_id`` (of a center or of a regional row) selecting the scope."""
+    parts, params = [], []
+    if scope.level == COUNTY:
+        parts.append("county_id = %s")
+        params.append(scope.id)
+    elif scope.level == PROVINCE:
+        parts.append("county_id IN (SELECT id FROM centers_county WHERE province_id = %s)")
+        params.append(scope.id)
+    if scope.organization_id is not None:
+        parts.append("organization_id = %s")
+        params.append(scope.organization_id)
+    return " AND ".join(parts) or "TRUE", params
+
+
+def _month_source(scope: Scope) -> tuple[str, str, list]:
+    """(table, where, params) of the monthly figures of a scope: a center's own rows, or the regional sums."""
+    if scope.level == CENTER:
+        return "reporting_monthfigure", "center_id = %s", [scope.id]
+    where, params = _region_clause(scope)
+    return "reporting_regionmonthfigure", where, params
 
 
 def _snapshot_ym(period: Period) -> int:
@@ -208,10 +234,10 @@ def _snapshot_ym(period: Period) -> int:
 
 
 def _month_sums(scope: Scope, yms: list[int], metrics) -> dict[tuple[str, str], list[int]]:
-    where, params = _center_clause(scope)
+    table, where, params = _month_source(scope)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT metric, code, sum(count), sum(amount) FROM reporting_monthfigure "  # noqa: S608
+            f"SELECT metric, code, sum(count), sum(amount) FROM {table} "  # noqa: S608
             f"WHERE {where} AND ym = ANY(%s) AND metric = ANY(%s) GROUP BY 1, 2",
             [*params, yms, list(metrics)],
         )
@@ -456,8 +482,15 @@ def _performance(scope: Scope, period: Period) -> dict:
     return {
         "scope": str(scope), "scope_label": scope.label(), "period": str(period), "period_label": period.label(),
         "previous_period": str(previous), "previous_label": previous.label(),
-        "center_count": len(scope.center_ids()), "sections": sections,
+        "center_count": _center_count(scope), "sections": sections,
     }
+
+
+def _center_count(scope: Scope) -> int:
+    where, params = ("id = %s", [scope.id]) if scope.level == CENTER else _region_clause(scope)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM centers_center WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def _campaign_rows(figs: _Figures) -> list[dict]:
@@ -486,13 +519,14 @@ def _monthly_series(scope: Scope, end_period: Period, months: int) -> list[dict]
     keys.reverse()
     yms = [k.year * 100 + k.number for k in keys]
     sums: dict[tuple[int, str, str], int] = {}
-    where, params = _center_clause(scope)
+    table, where, params = _month_source(scope)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT ym, metric, code, sum(amount) FROM reporting_monthfigure "  # noqa: S608
+            f"SELECT ym, metric, code, sum(amount) FROM {table} "  # noqa: S608
             f"WHERE {where} AND ym = ANY(%s) AND metric IN ('contrib_kind', 'aid_kind') GROUP BY 1, 2, 3",
             [*params, yms],
         )
+        where, params = _center_clause(scope)
         for ym, metric, code, amount in cursor.fetchall():
             sums[(ym, metric, code)] = int(amount or 0)
         cursor.execute(
@@ -566,7 +600,7 @@ def _center_ranking(scope: Scope, period: Period, n: int) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT center_id, sum(amount) FILTER (WHERE ym = ANY(%s)), sum(amount) FILTER (WHERE ym = ANY(%s)) "  # noqa: S608
-            f"FROM reporting_monthfigure WHERE {where} AND metric = 'contrib_kind' AND ym = ANY(%s) GROUP BY 1",
+            f"FROM reporting_monthfigure WHERE {where} AND metric = 'received' AND ym = ANY(%s) GROUP BY 1",
             [period.month_keys(), previous.month_keys(), *params, period.month_keys() + previous.month_keys()],
         )
         rows = [(cid, int(v or 0), int(p or 0)) for cid, v, p in cursor.fetchall()]

@@ -32,13 +32,14 @@ from django.utils import timezone
 
 from core.jalali import to_jalali
 
-from .periods import Period
+from .periods import Period, jalali_ym
 
 log = logging.getLogger(__name__)
 
 #: metric -> (kind, code meaning). "flow" figures add up over months; "snapshot" figures describe the end of
 #: the month and are read at a period's last month.
 METRICS = {
+    "received": ("flow", "'': count and value of all confirmed contributions"),
     "contrib_kind": ("flow", "contribution kind: count and value of confirmed contributions"),
     "contrib_purpose": ("flow", "'<kind>:<purpose code>'"),
     "contrib_channel": ("flow", "channel, all kinds"),
@@ -68,7 +69,8 @@ SNAPSHOT_METRICS = tuple(m for m, (kind, _doc) in METRICS.items() if kind == "sn
 #: Priority bands of the household's score (beneficiaries/priority.py): lower bound, code.
 PRIORITY_BANDS = ((150, "critical"), (100, "high"), (50, "medium"), (0, "low"))
 
-_ROLLUP_TABLES = ("reporting_monthfigure", "reporting_donoryear", "reporting_servedyear", "reporting_periodfigure")
+_ROLLUP_TABLES = ("reporting_monthfigure", "reporting_donoryear", "reporting_servedyear", "reporting_periodfigure",
+                  "reporting_regionmonthfigure")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -92,21 +94,24 @@ _FLOW_SQL = {
                CASE WHEN a.g_channel = 0 THEN 'contrib_channel'
                     WHEN a.g_purpose = 0 THEN 'contrib_purpose'
                     WHEN a.g_campaign = 0 THEN 'campaign'
-                    ELSE 'contrib_kind' END,
+                    WHEN a.g_kind = 0 THEN 'contrib_kind'
+                    ELSE 'received' END,
                CASE WHEN a.g_channel = 0 THEN a.channel
                     WHEN a.g_purpose = 0 THEN a.kind || ':' || p.code
                     WHEN a.g_campaign = 0 THEN a.campaign_id::text
-                    ELSE a.kind END,
+                    WHEN a.g_kind = 0 THEN a.kind
+                    ELSE '' END,
                a.n, a.s
         FROM (
             SELECT c.center_id, j.ym, c.kind, c.purpose_id, c.channel, c.campaign_id,
                    GROUPING(c.channel) AS g_channel, GROUPING(c.purpose_id) AS g_purpose,
-                   GROUPING(c.campaign_id) AS g_campaign,
+                   GROUPING(c.campaign_id) AS g_campaign, GROUPING(c.kind) AS g_kind,
                    count(*) AS n, sum(c.amount) AS s
             FROM contributions_contribution c JOIN reporting_jcal j ON j.d = c.received_on
             WHERE c.status = 'confirmed' AND {f}
             GROUP BY GROUPING SETS ((c.center_id, j.ym, c.kind), (c.center_id, j.ym, c.kind, c.purpose_id),
-                                    (c.center_id, j.ym, c.channel), (c.center_id, j.ym, c.campaign_id))
+                                    (c.center_id, j.ym, c.channel), (c.center_id, j.ym, c.campaign_id),
+                                    (c.center_id, j.ym))
         ) a LEFT JOIN contributions_purpose p ON p.id = a.purpose_id
         WHERE a.g_campaign = 1 OR a.campaign_id IS NOT NULL
     """,
@@ -228,66 +233,66 @@ _FLOW_DATE = {
     "complaint_resolved": ("k", _local("e.at")),
 }
 
-#: The months a snapshot is taken for: from the first month with data to the current month.
-_MONTHS_CTE = """
-    months AS (SELECT ym, max(d) AS month_end FROM reporting_jcal
-               WHERE d BETWEEN %(first)s AND %(today)s GROUP BY ym)
+# End-of-month snapshots (households active, by area/insurance, by priority band, by need; sponsorships active)
+# as running sums of +1/-1 events: an item counts from the month its interval starts to the month before it
+# ends (an end in the same month as the start cancels it). One pass over the sources, no range join of every
+# item with every month. ``{f}`` filters the households (alias h), ``{fa}`` the assessments (a), ``{fs}`` the
+# sponsorships (s).
+_SNAPSHOT_SQL = f"""
+    WITH hh AS (
+        SELECT h.id, h.center_id, h.area, h.insurance, {_band_case} AS band, {_local("h.created_at")} AS s,
+               CASE WHEN h.status = 'closed' THEN greatest(h.closed_on, {_local("h.created_at")}) END AS e
+        FROM beneficiaries_household h WHERE {{f}}
+    ),
+    spans AS (
+        SELECT hh.center_id, 'hh_active' AS metric, v.code, hh.s, hh.e
+        FROM hh CROSS JOIN LATERAL (VALUES (''), (CASE WHEN hh.area = 'rural' THEN 'rural' END),
+                                           (CASE WHEN hh.insurance <> 'none' THEN 'insured' END)) v(code)
+        WHERE v.code IS NOT NULL
+        UNION ALL
+        SELECT hh.center_id, 'hh_band', hh.band, hh.s, hh.e FROM hh
+        UNION ALL
+        -- a need counts while its assessment is the latest of its category and the household is active
+        SELECT n.center_id, 'hh_need', n.category, n.s,
+               CASE WHEN coalesce(n.next_on, n.e) IS NOT NULL THEN greatest(n.s, least(n.next_on, n.e)) END
+        FROM (SELECT a.center_id, a.category, greatest(a.assessed_on, hh.s) AS s, hh.e,
+                     lead(a.assessed_on) OVER (PARTITION BY a.household_id, a.category
+                                               ORDER BY a.assessed_on, a.id) AS next_on
+              FROM beneficiaries_assessment a JOIN hh ON hh.id = a.household_id WHERE {{fa}}) n
+        UNION ALL
+        SELECT s.center_id, 'spons_active', s.kind, s.starts_on,
+               CASE WHEN s.ends_on IS NOT NULL THEN greatest(s.ends_on, s.starts_on) END
+        FROM beneficiaries_sponsorship s WHERE {{fs}}
+    ),
+    events AS (
+        SELECT sp.center_id, sp.metric, sp.code, j.ym, sum(sp.delta) AS delta
+        FROM (SELECT center_id, metric, code, s AS d, 1 AS delta FROM spans
+              UNION ALL SELECT center_id, metric, code, e, -1 FROM spans WHERE e IS NOT NULL) sp
+             JOIN reporting_jcal j ON j.d = sp.d
+        GROUP BY 1, 2, 3, 4
+    ),
+    months AS (SELECT DISTINCT ym FROM reporting_jcal WHERE d BETWEEN %(first)s AND %(today)s),
+    keys AS (SELECT center_id, metric, code, min(ym) AS first_ym FROM events GROUP BY 1, 2, 3),
+    running AS (
+        SELECT k.center_id, k.metric, k.code, m.ym,
+               sum(coalesce(e.delta, 0)) OVER (PARTITION BY k.center_id, k.metric, k.code ORDER BY m.ym) AS n
+        FROM keys k JOIN months m ON m.ym >= k.first_ym
+             LEFT JOIN events e ON e.center_id = k.center_id AND e.metric = k.metric AND e.code = k.code
+                               AND e.ym = m.ym
+    )
+    INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
+    SELECT center_id, ym, metric, code, n, 0 FROM running WHERE n > 0
 """
 
-_SNAPSHOT_SQL = {
-    "hh_active": f"""
-        WITH {_MONTHS_CTE}
-        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
-        SELECT x.center_id, x.ym, 'hh_active', v.code, v.n, 0
-        FROM (
-            SELECT h.center_id, m.ym, count(*) AS total,
-                   count(*) FILTER (WHERE h.area = 'rural') AS rural,
-                   count(*) FILTER (WHERE h.insurance <> 'none') AS insured
-            FROM beneficiaries_household h
-                 JOIN months m ON m.month_end >= {_local("h.created_at")}
-                              AND (h.closed_on IS NULL OR h.status <> 'closed' OR h.closed_on > m.month_end)
-            WHERE {{f}} GROUP BY 1, 2
-        ) x CROSS JOIN LATERAL (VALUES ('', x.total), ('rural', x.rural), ('insured', x.insured)) v(code, n)
-        WHERE v.n > 0
-    """,
-    "hh_band": f"""
-        WITH {_MONTHS_CTE}
-        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
-        SELECT h.center_id, m.ym, 'hh_band', {_band_case}, count(*), 0
-        FROM beneficiaries_household h
-             JOIN months m ON m.month_end >= {_local("h.created_at")}
-                          AND (h.closed_on IS NULL OR h.status <> 'closed' OR h.closed_on > m.month_end)
-        WHERE {{f}} GROUP BY 1, 2, 4
-    """,
-    # A need counts at a month's end when the household is active then and its latest assessment of the
-    # category assessed by then exists (the next one of the category, if any, came later).
-    "hh_need": f"""
-        WITH {_MONTHS_CTE},
-        spans AS (
-            SELECT a.center_id, a.household_id, a.category, a.assessed_on,
-                   lead(a.assessed_on) OVER (PARTITION BY a.household_id, a.category
-                                             ORDER BY a.assessed_on, a.id) AS next_on
-            FROM beneficiaries_assessment a WHERE {{fa}}
-        )
-        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
-        SELECT s.center_id, m.ym, 'hh_need', s.category, count(DISTINCT s.household_id), 0
-        FROM spans s
-             JOIN beneficiaries_household h ON h.id = s.household_id
-             JOIN months m ON m.month_end >= s.assessed_on AND (s.next_on IS NULL OR s.next_on > m.month_end)
-                          AND m.month_end >= {_local("h.created_at")}
-                          AND (h.closed_on IS NULL OR h.status <> 'closed' OR h.closed_on > m.month_end)
-        GROUP BY 1, 2, 4
-    """,
-    "spons_active": f"""
-        WITH {_MONTHS_CTE}
-        INSERT INTO reporting_monthfigure (center_id, ym, metric, code, count, amount)
-        SELECT s.center_id, m.ym, 'spons_active', s.kind, count(*), 0
-        FROM beneficiaries_sponsorship s
-             JOIN months m ON m.month_end >= s.starts_on AND (s.ends_on IS NULL OR s.ends_on > m.month_end)
-        WHERE {{f}} GROUP BY 1, 2, 4
-    """,
-}
-_SNAPSHOT_ALIAS = {"hh_active": "h", "hh_band": "h", "hh_need": "a", "spons_active": "s"}
+
+# The regional sums, from the center rows. ``{f}`` filters the month figures (alias m) and centers (c).
+_REGION_SQL = """
+    INSERT INTO reporting_regionmonthfigure (county_id, organization_id, ym, metric, code, count, amount)
+    SELECT c.county_id, c.organization_id, m.ym, m.metric, m.code, sum(m.count), sum(m.amount)
+    FROM reporting_monthfigure m JOIN centers_center c ON c.id = m.center_id
+    WHERE {f}
+    GROUP BY 1, 2, 3, 4, 5
+"""
 
 _DONOR_YEAR_SQL = """
     INSERT INTO reporting_donoryear (center_id, donor_id, jyear, months, first_month, amount)
@@ -381,8 +386,8 @@ def _all_center_ids() -> list[int]:
 def rebuild_all(*, verbose: bool = False) -> dict[str, float]:
     """Truncate every rollup table and rebuild it from the raw tables, set-based, in one transaction.
 
-    Returns the seconds each step took (also logged). Safe to run at any time: readers see the old rollups
-    until it commits.
+    Returns the seconds each step took (also logged). Safe to run at any time: readers of the rollups wait
+    for it (TRUNCATE locks the tables), so it runs at night and after bulk loads.
     """
     timings: dict[str, float] = {}
 
@@ -402,11 +407,23 @@ def rebuild_all(*, verbose: bool = False) -> dict[str, float]:
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(f"TRUNCATE {', '.join(_ROLLUP_TABLES)}")
             cursor.execute("DELETE FROM reporting_stalemonth")
+            # Building an index once after the load is much cheaper than keeping it up row by row.
+            cursor.execute(
+                "SELECT c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+                "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                "WHERE t.relname = ANY(%s) AND t.relnamespace = current_schema()::regnamespace "
+                "AND NOT x.indisprimary AND NOT x.indisunique",
+                [list(_ROLLUP_TABLES)],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
         _open_rls(_all_center_ids())
         for name, sql in _FLOW_SQL.items():
             step(name, sql.replace("{f}", "TRUE"), params)
-        for name, sql in _SNAPSHOT_SQL.items():
-            step(name, sql.replace("{fa}", "TRUE").replace("{f}", "TRUE"), params)
+        step("snapshots", _SNAPSHOT_SQL.replace("{fa}", "TRUE").replace("{fs}", "TRUE").replace("{f}", "TRUE"),
+             params)
+        step("regions", _REGION_SQL.replace("{f}", "TRUE"), params)
         step("donor_year", _DONOR_YEAR_SQL.replace("{f}", "TRUE"), params)
         step("served_year", _SERVED_YEAR_SQL.replace("{f}", "TRUE"), params)
         with connection.cursor() as cursor:
@@ -414,6 +431,11 @@ def rebuild_all(*, verbose: bool = False) -> dict[str, float]:
             cursor.execute("ANALYZE reporting_servedyear")
         for i, sql in enumerate(_PERIOD_SQL):
             step(f"period_{i}", sql.replace("{fy}", "TRUE").replace("{fp}", "TRUE").replace("{f}", "TRUE"), params)
+        t0 = time.monotonic()
+        with connection.cursor() as cursor:
+            for _name, definition in indexes:
+                cursor.execute(definition)
+        timings["indexes"] = round(time.monotonic() - t0, 2)
     with connection.cursor() as cursor:
         for table in _ROLLUP_TABLES:
             cursor.execute(f"ANALYZE {table}")
@@ -443,9 +465,9 @@ def refresh_center_month(center_id: int, year: int, month: int) -> None:
                 alias, date_expr = _FLOW_DATE[name]
                 f = f"{alias}.center_id = %(center)s AND {date_expr} BETWEEN %(start)s AND %(end)s"
                 cursor.execute(sql.replace("{f}", f), params)
-            for name, sql in _SNAPSHOT_SQL.items():
-                f = f"{_SNAPSHOT_ALIAS[name]}.center_id = %(center)s"
-                cursor.execute(sql.replace("{fa}", f).replace("{f}", f), params)
+            cursor.execute(_SNAPSHOT_SQL.replace("{fa}", "a.center_id = %(center)s")
+                           .replace("{fs}", "s.center_id = %(center)s").replace("{f}", "h.center_id = %(center)s"),
+                           params)
             cursor.execute("DELETE FROM reporting_donoryear WHERE center_id = %s AND jyear = %s", [center_id, year])
             cursor.execute("DELETE FROM reporting_servedyear WHERE center_id = %s AND jyear = %s", [center_id, year])
             jalali_year = Period.year(year)
@@ -453,6 +475,19 @@ def refresh_center_month(center_id: int, year: int, month: int) -> None:
             params.update(ystart=jalali_year.start, yend=jalali_year.end)
             cursor.execute(_DONOR_YEAR_SQL.replace("{f}", f_year.format(a="c", d="c.received_on")), params)
             cursor.execute(_SERVED_YEAR_SQL.replace("{f}", f_year.format(a="d", d="d.occurred_on")), params)
+            # The center's county and organisation: their regional sums of this month and of every snapshot.
+            cursor.execute(
+                """DELETE FROM reporting_regionmonthfigure r USING centers_center c
+                   WHERE c.id = %(center)s AND r.county_id = c.county_id AND r.organization_id = c.organization_id
+                     AND (r.ym = %(ym)s OR r.metric = ANY(%(snapshots)s))""",
+                {**params, "ym": ym, "snapshots": list(SNAPSHOT_METRICS)},
+            )
+            cursor.execute(
+                _REGION_SQL.replace("{f}", """(m.ym = %(ym)s OR m.metric = ANY(%(snapshots)s))
+                    AND (c.county_id, c.organization_id) = (SELECT county_id, organization_id FROM centers_center
+                                                            WHERE id = %(center)s)"""),
+                {**params, "ym": ym, "snapshots": list(SNAPSHOT_METRICS)},
+            )
             cursor.execute("DELETE FROM reporting_periodfigure WHERE center_id = %s", [center_id])
             for sql in _PERIOD_SQL:
                 cursor.execute(
@@ -498,6 +533,21 @@ def mark_stale(center_id: int, date: datetime.date | datetime.datetime | None = 
     transaction.on_commit(lambda: _enqueue(center_id, ym))
 
 
+def mark_donor_stale(donor_id: int) -> None:
+    """Every center a donor gave at must recount its donors (after ``donor_merge`` moved their gifts)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT center_id FROM contributions_contribution WHERE donor_id = %s", [donor_id])
+        center_ids = [r[0] for r in cursor.fetchall()]
+    for center_id in center_ids:
+        mark_stale(center_id, None)
+
+
+def mark_stale_many(center_id: int, dates) -> None:
+    """``mark_stale`` for each distinct Jalali month among ``dates`` (a batch, a pledge's schedule)."""
+    for ym in sorted({jalali_ym(d) for d in dates if d is not None}):
+        transaction.on_commit(lambda ym=ym: _enqueue(int(center_id), ym))
+
+
 def _enqueue(center_id: int, ym: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -509,7 +559,10 @@ def _enqueue(center_id: int, ym: int) -> None:
     if inserted:
         from .tasks.rollups import refresh_center_month_task
 
-        refresh_center_month_task.apply_async(kwargs={"center_id": center_id, "ym": ym})
+        try:
+            refresh_center_month_task.apply_async(kwargs={"center_id": center_id, "ym": ym})
+        except Exception:  # the broker is down: the mark stays, and the nightly task refreshes it
+            log.exception("could not queue the rollup refresh of center %s month %s", center_id, ym)
 
 
 def refresh_stale(center_id: int, ym: int) -> None:

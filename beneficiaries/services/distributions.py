@@ -64,6 +64,7 @@ from contributions.services.ledger import positive_amount, purpose_get, spend, t
 from contributions.services.stock import stock_distribute
 from core.digits import format_number_fa, to_persian_digits
 from core.jalali import format_jalali
+from reporting.rollups import mark_stale
 
 __all__ = [
     "GoodsRequest", "DowryItemInput", "DistributionFilters", "CapacityRow",
@@ -184,6 +185,7 @@ def _prepare(*, actor, household, purpose, member, occurred_on, source_purpose, 
 
 def _create(*, actor, household, kind, purpose, source, approval_reference, value, on, member, note, case,
             **extra) -> AidDistribution:
+    mark_stale(household.center_id, on)
     return AidDistribution.objects.create(
         center_id=household.center_id, household=household, member=member, kind=kind, purpose=purpose,
         source_purpose=source, approval_reference=approval_reference, value=value, occurred_on=on,
@@ -364,6 +366,7 @@ def distribution_reverse(*, actor: Actor, distribution: AidDistribution, reason:
     locked.reversed_by = actor.user
     locked.reversal_reason = reason[:255]
     locked.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason", "reversal_transaction"])
+    mark_stale(locked.center_id, locked.occurred_on)
     return locked
 
 

@@ -25,6 +25,7 @@ from centers.access import Action, Actor, require
 from centers.models import Center, County
 from centers.services.lifecycle import require_center_can_operate
 from core.validators import normalize_mobile, normalize_national_code
+from reporting.rollups import mark_stale
 
 MAX_INCOME = 10**13  # rials a month; anything above is a typing mistake
 
@@ -210,6 +211,7 @@ def household_close(*, actor: Actor, household: Household, reason: str) -> House
     with pghistory.context(status_change=Household.Status.CLOSED, reason=household.closed_reason,
                            by=actor.user.pk):
         household.save(update_fields=["status", "closed_on", "closed_reason"])
+    mark_stale(household.center_id, household.closed_on)
     return household
 
 
@@ -226,6 +228,7 @@ def household_reopen(*, actor: Actor, household: Household, reason: str) -> Hous
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError(_("Write why the file is reopened."), code="reason_required")
+    mark_stale(household.center_id, household.closed_on)  # the month it was closed in counts one closing less
     household.status = Household.Status.ACTIVE
     household.closed_on = None
     household.closed_reason = ""
@@ -284,5 +287,6 @@ def household_priority_refresh(*, household: Household) -> Household:
     household.next_reassessment_on = min((a.next_due_on for a in current), default=None)
     household.member_count = len(members)
     household.save(update_fields=["priority_score", "priority_parts", "next_reassessment_on", "member_count"])
+    mark_stale(household.center_id, timezone.localdate())  # registered, assessed or reopened: snapshots change
     return household
 

@@ -43,6 +43,7 @@ from centers.services.lifecycle import require_center_can_operate
 from contributions.models import Account, LedgerTransaction, Posting
 from contributions.services.ledger import account_for, transaction_post
 from core.digits import to_latin_digits
+from reporting.rollups import mark_stale
 
 __all__ = [
     "LOAN_PURPOSE", "GuarantorInput", "loan_approve", "loan_decline", "loan_disburse", "loan_file",
@@ -263,6 +264,7 @@ def loan_disburse(*, actor: Actor, loan: Loan, disbursed_on: datetime.date | Non
                                                          strict=True))])
     loan.status, loan.disbursed_on, loan.disbursement_transaction = Loan.Status.DISBURSED, disbursed_on, tx
     loan.save(update_fields=["status", "disbursed_on", "disbursement_transaction"])
+    mark_stale(loan.center_id, loan.disbursed_on)
     return loan
 
 
@@ -335,6 +337,7 @@ def loan_record_repayment(*, actor: Actor, loan: Loan, amount: int, received_on:
     else:
         loan.status = Loan.Status.REPAYING
     loan.save(update_fields=["status", "repaid_on"])
+    mark_stale(loan.center_id, repayment.received_on)
     return repayment
 
 
@@ -367,6 +370,7 @@ def loan_write_off(*, actor: Actor, loan: Loan, decision_reference: str, reason:
     loan.write_off_reference, loan.write_off_reason = decision_reference, reason.strip()
     loan.save(update_fields=["status", "written_off_on", "write_off_transaction", "write_off_reference",
                              "write_off_reason"])
+    mark_stale(loan.center_id, loan.written_off_on)
     return loan
 
 

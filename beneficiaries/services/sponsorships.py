@@ -28,6 +28,7 @@ from centers.access import Action, Actor, require
 from centers.services.lifecycle import require_center_can_operate
 from contributions.models import Pledge
 from core.digits import to_latin_digits
+from reporting.rollups import mark_stale
 
 __all__ = ["identifiers_in_text", "progress_note_add", "progress_note_publish", "sponsorship_create",
            "sponsorship_end"]
@@ -154,6 +155,7 @@ def sponsorship_create(*, actor: Actor, pledge: Pledge, household: Household, me
     starts_on = starts_on or today
     if not isinstance(starts_on, datetime.date) or starts_on > today + datetime.timedelta(days=366):
         raise ValidationError(_("The start date is not possible."), code="bad_starts_on")
+    mark_stale(pledge.center_id, starts_on)
     return Sponsorship.objects.create(center_id=pledge.center_id, pledge=pledge, household=household,
                                       member=member, kind=kind, starts_on=starts_on, created_by=actor.user)
 
@@ -176,6 +178,7 @@ def sponsorship_end(*, actor: Actor, sponsorship: Sponsorship, reason: str,
     sponsorship.ends_on = ends_on
     sponsorship.end_reason = reason.strip()
     sponsorship.save(update_fields=["status", "ends_on", "end_reason"])
+    mark_stale(sponsorship.center_id, ends_on)
     return sponsorship
 
 

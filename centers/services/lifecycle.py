@@ -30,6 +30,7 @@ from centers.access import Action
 from centers.models import BoardRole, Center, CenterTransition, License, TrusteeAppointment
 from core import validators
 from core.jalali import days_in_month, from_jalali, to_jalali
+from reporting.rollups import mark_stale
 
 S = Center.Status
 
@@ -218,6 +219,7 @@ def center_transition(*, center: Center, name: str, actor: access.Actor, reason:
         locked.save(update_fields=["status"])
     center.status = locked.status
     center.activity_code = locked.activity_code
+    mark_stale(locked.pk, record.at)
     return record
 
 

@@ -37,6 +37,7 @@ from centers.models import (
 )
 from centers.models.supervision import CHECKLIST_CODES, Answer, checklist_score
 from core.jalali import to_jalali
+from reporting.rollups import mark_stale
 
 # Days a level has to answer a complaint before it moves up (seed 000 §7 names the levels, not the days;
 # a deployment may set COMPLAINT_RESPONSE_DAYS to its own figures).
@@ -277,6 +278,7 @@ def complaint_file(*, center_id: int, complainant_kind: str, text: str, complain
             raise ValidationError(_("Please try again."))
         ComplaintEvent.objects.create(center_id=center_id, complaint=complaint, kind=ComplaintEvent.Kind.FILED,
                                       level=complaint.level, at=now)
+    mark_stale(center_id, now)
     return complaint
 
 
@@ -373,6 +375,7 @@ def complaint_resolve(*, actor: Actor, complaint: Complaint, text: str) -> Compl
                                   text=text.strip(), public=True, at=timezone.now())
     complaint.status = Complaint.Status.RESOLVED
     complaint.save(update_fields=["status"])
+    mark_stale(complaint.center_id, timezone.now())
     return complaint
 
 
@@ -395,6 +398,7 @@ def complaint_escalate_overdue(*, now: datetime.datetime | None = None) -> int:
                 complaint.level += 1
                 complaint.deadline = now + datetime.timedelta(days=response_days(complaint.level))
                 complaint.save(update_fields=["level", "deadline"])
+                mark_stale(complaint.center_id, complaint.created_at)  # counted by the level reached
                 kind = ComplaintEvent.Kind.ESCALATED
             ComplaintEvent.objects.create(center_id=complaint.center_id, complaint=complaint, kind=kind,
                                           level=complaint.level, at=now)

@@ -35,6 +35,7 @@ from centers.services.lifecycle import require_center_can_operate
 from contributions.models import Account, Campaign, Contribution, LedgerTransaction, Posting, Purpose, Receipt
 from core.jalali import to_jalali
 from donors.models import Donor, DonorLink
+from reporting.rollups import mark_stale_many
 
 from .gifts import (
     CASH_CHANNELS,
@@ -213,4 +214,5 @@ def contributions_record_cash_batch(*, center: Center, gifts: list[CashGift], us
                                                        contribution=c))
                 for c, number in zip(contributions, numbers, strict=True)]
     Receipt.objects.bulk_create(receipts, batch_size=CHUNK)
+    mark_stale_many(center.pk, [gift.received_on for gift in gifts])
     return contributions

@@ -37,6 +37,7 @@ from contributions.models import (
     ServiceDetail,
 )
 from donors.models import Donor, DonorLink
+from reporting.rollups import mark_stale
 
 from .ledger import account_for, purpose_get, transaction_post, transaction_reverse
 
@@ -288,6 +289,7 @@ def contribution_confirm(*, contribution: Contribution, user=None) -> Contributi
     from donor_portal.notifications import receipt_issued  # the receipt link by SMS, queued after commit
 
     receipt_issued(contribution=contribution)
+    mark_stale(contribution.center_id, contribution.received_on)
     return contribution
 
 
@@ -318,6 +320,7 @@ def contribution_reverse(*, contribution: Contribution, reason: str, user=None) 
     contribution.reversed_by = user
     contribution.reversal_reason = reason[:255]
     contribution.save(update_fields=["status", "reversed_at", "reversed_by", "reversal_reason"])
+    mark_stale(contribution.center_id, contribution.received_on)
     return contribution
 
 

@@ -50,6 +50,7 @@ from contributions.models import (
 )
 from core.jalali import JalaliPeriod, to_jalali
 from donors.models import Donor, DonorLink
+from reporting.rollups import mark_stale_many
 
 from .gifts import contribution_record_cash, donor_link
 from .ledger import purpose_get
@@ -165,6 +166,7 @@ def pledge_extend_schedule(pledge: Pledge, *, today: datetime.date | None = None
                              due_on=pledge.due_date(index), amount_due=pledge.amount)
             for index in range(existing, wanted)]
     PledgeInstalment.objects.bulk_create(rows)
+    mark_stale_many(pledge.center_id, [r.due_on for r in rows])
     return len(rows)
 
 
@@ -288,6 +290,7 @@ def pledge_cancel(*, pledge: Pledge, reason: str, user=None) -> Pledge:
     pledge.cancelled_by = user
     pledge.cancel_reason = reason[:255]
     pledge.save(update_fields=["status", "cancelled_at", "cancelled_by", "cancel_reason"])
+    mark_stale_many(pledge.center_id, pledge.instalments.filter(status__in=OPEN).values_list("due_on", flat=True))
     pledge.instalments.filter(status__in=OPEN).update(status=PledgeInstalment.Status.WAIVED,
                                                       waived_reason=_("The pledge was cancelled."))
     return pledge
@@ -331,6 +334,7 @@ def _allocate(pledge: Pledge, contribution: Contribution, amount: int, *, user, 
                                                      amount=take, matched_by=user))
     if remaining:  # the caller checked the outstanding amount under the pledge's lock
         raise AssertionError("pledge payment left unmatched")
+    mark_stale_many(pledge.center_id, [p.instalment.due_on for p in payments])
     _complete_if_settled(pledge)
     return payments
 
@@ -421,6 +425,7 @@ def pledge_contribution_reversed(*, contribution: Contribution) -> int:
         instalment.save(update_fields=["amount_paid", "status"])
         payment.unmatched_at = now
         payment.save(update_fields=["unmatched_at"])
+    mark_stale_many(contribution.center_id, [p.instalment.due_on for p in payments])
     for pledge in {p.pledge for p in payments}:
         if pledge.status == Pledge.Status.COMPLETED:
             Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, completed_at=None)

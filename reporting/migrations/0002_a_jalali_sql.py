@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         migrations.RunSQL(
             """
             -- The Jalali month (year * 100 + month) of a date; NULL outside the table's range.
-            CREATE FUNCTION reporting_ym(date) RETURNS integer
+            CREATE OR REPLACE FUNCTION reporting_ym(date) RETURNS integer
                 LANGUAGE sql STABLE PARALLEL SAFE
                 AS $$ SELECT ym FROM reporting_jcal WHERE d = $1 $$;
             ANALYZE reporting_jcal;

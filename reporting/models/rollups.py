@@ -19,11 +19,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-__all__ = ["DonorYear", "MonthFigure", "PeriodFigure", "ServedYear", "StaleMonth"]
+__all__ = ["DonorYear", "MonthFigure", "PeriodFigure", "RegionMonthFigure", "ServedYear", "StaleMonth"]
 
 
 class MonthFigure(models.Model):
-    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+", verbose_name=_("center"))
     ym = models.IntegerField(_("Jalali month"))
     metric = models.CharField(_("metric"), max_length=24)
@@ -42,11 +42,35 @@ class MonthFigure(models.Model):
         return f"{self.center_id} {self.ym} {self.metric} {self.code}"
 
 
+class RegionMonthFigure(models.Model):
+    """``MonthFigure`` summed per county and organisation: what a county, province or national figure reads
+    (a province is a few dozen rows per month and code instead of one per center). Not tenant-owned: it holds
+    only sums over centers; access is decided on the scope (``reporting.scope.scope_allowed``)."""
+
+    county = models.ForeignKey("centers.County", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+", verbose_name=_("county"))
+    organization = models.ForeignKey("centers.Organization", on_delete=models.DO_NOTHING, db_constraint=False,
+                                     db_index=False, related_name="+", verbose_name=_("organisation"))
+    ym = models.IntegerField(_("Jalali month"))
+    metric = models.CharField(_("metric"), max_length=24)
+    code = models.CharField(_("code"), max_length=64, default="", blank=True)
+    count = models.BigIntegerField(_("count"), default=0)
+    amount = models.BigIntegerField(_("amount (rials)"), default=0)
+
+    class Meta:
+        verbose_name = _("regional monthly figure")
+        verbose_name_plural = _("regional monthly figures")
+        indexes = [models.Index(fields=["ym", "metric", "county"], name="rep_regionfig_ym_metric")]
+
+    def __str__(self):
+        return f"{self.county_id}/{self.organization_id} {self.ym} {self.metric} {self.code}"
+
+
 class DonorYear(models.Model):
-    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+", verbose_name=_("center"))
-    donor = models.ForeignKey("donors.Donor", on_delete=models.DO_NOTHING, db_constraint=False,
-                              related_name="+", verbose_name=_("donor"))
+    # Plain ids, not foreign keys: donor_merge walks every foreign key to Donor, and rollups are rebuilt, not moved.
+    donor_id = models.BigIntegerField(_("donor"))
     jyear = models.SmallIntegerField(_("Jalali year"))
     months = models.IntegerField(_("months given (bit mask)"))
     first_month = models.SmallIntegerField(_("first month given"))
@@ -64,10 +88,9 @@ class DonorYear(models.Model):
 
 
 class ServedYear(models.Model):
-    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+", verbose_name=_("center"))
-    household = models.ForeignKey("beneficiaries.Household", on_delete=models.DO_NOTHING, db_constraint=False,
-                                  related_name="+", verbose_name=_("household"))
+    household_id = models.BigIntegerField(_("household"))
     jyear = models.SmallIntegerField(_("Jalali year"))
     months = models.IntegerField(_("months served (bit mask)"))
     amount = models.BigIntegerField(_("amount (rials)"), default=0)
@@ -84,7 +107,7 @@ class ServedYear(models.Model):
 
 
 class PeriodFigure(models.Model):
-    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False,
+    center = models.ForeignKey("centers.Center", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
                                related_name="+", verbose_name=_("center"))
     period = models.CharField(_("period"), max_length=8)
     metric = models.CharField(_("metric"), max_length=24)
@@ -95,7 +118,8 @@ class PeriodFigure(models.Model):
     class Meta:
         verbose_name = _("period figure")
         verbose_name_plural = _("period figures")
-        indexes = [models.Index(fields=["period", "metric", "center"], name="rep_periodfig_period")]
+        indexes = [models.Index(fields=["period", "metric", "center"], name="rep_periodfig_period"),
+                   models.Index(fields=["center", "period"], name="rep_periodfig_center")]
 
     def __str__(self):
         return f"{self.center_id} {self.period} {self.metric}"
