@@ -113,7 +113,7 @@ def perishables_near_expiry(scope: Scope, *, today: datetime.date) -> Listing:
     """Per center: perishable lots still held that expire within ``STOCK_NEAR_EXPIRY_DAYS`` (the seeds say they
     are to be distributed at once), their number, remaining value and first expiry date.
 
-    Served by the partial index ``contributions_stocklot_perishable_held`` (migration ``0004_e_dashboard_sql``)."""
+    Served by the partial index ``contributions_stocklot_perishable_held`` (migration ``0003_dashboard_sql``)."""
     from contributions.models import StockLot
     from contributions.services.stock import near_expiry_days
 

@@ -13,7 +13,7 @@ from . import helpers
 
 @pytest.fixture(autouse=True)
 def english():
-    """These tests read the English source of the errors; the Persian ones come from locale-pending."""
+    """These tests read the English source of the errors; the Persian ones are in the catalog."""
     with translation.override("en"):
         yield
 

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from reporting import charts
 from reporting.charts import Series, bar_chart, donut_chart, hbar_chart, line_chart
 from reporting.shaping import for_svg, shape_letters, visual_order
-from reporting.tests.pending_i18n import pending_translations
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "charts"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -169,7 +168,7 @@ def test_weasyprint_draws_the_charts(tmp_path):
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = tmp_path / "charts.pdf"
-    with pending_translations():
+    with translation.override("fa"):
         html = _page(_sample_charts())
     HTML(string=html).write_pdf(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
@@ -189,7 +188,7 @@ def test_chromium_draws_the_same_charts():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 680, "height": 900})
-        with pending_translations():
+        with translation.override("fa"):
             html = _page(_sample_charts())
         page.set_content(html)
         page.wait_for_timeout(200)

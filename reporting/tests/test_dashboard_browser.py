@@ -1,7 +1,7 @@
 """Both dashboards in a real browser on the demo data: the center's for its chair and the province's in the
 admin for the demo supervisor (second factor passed). Persian, right to left, charts drawn inline with no CSP
 violation or console error. Screenshots in ``test-artifacts/dashboard/`` for a human to look at, with the Persian
-still waiting in ``locale-pending/`` laid over the catalog."""
+from the catalog."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from django.conf import settings
 
 from reporting.rollups import rebuild_all
-from reporting.tests.pending_i18n import pending_translations
 from tests.test_browser import _current_code, check_page, chromium_page, demo_trustee, require_chromium  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -38,7 +37,7 @@ def test_chair_and_province_supervisor_see_their_dashboards(live_server, demo_tr
     logins = json.loads((settings.DATA_DIR / "demo-users.json").read_text(encoding="utf-8"))
     supervisor = next(x for x in logins if x["role"] == "province_supervisor")
     t = demo_trustee
-    with pending_translations(), chromium_page(viewport={"width": 1280, "height": 900}) as (page, watched):
+    with chromium_page(viewport={"width": 1280, "height": 900}) as (page, watched):
         page.goto(live_server.url + "/accounts/login/")
         page.fill("input[name=username]", t.username)
         page.fill("input[name=password]", t.password)
@@ -55,7 +54,7 @@ def test_chair_and_province_supervisor_see_their_dashboards(live_server, demo_tr
         _shot(page, "center")
         assert page.goto(f"{live_server.url}/centers/{t.other_slug}/dashboard/").status == 404
 
-    with pending_translations(), chromium_page(viewport={"width": 1280, "height": 900}) as (page, watched):
+    with chromium_page(viewport={"width": 1280, "height": 900}) as (page, watched):
         page.goto(live_server.url + "/accounts/login/")
         page.fill("input[name=username]", supervisor["username"])
         page.fill("input[name=password]", supervisor["password"])

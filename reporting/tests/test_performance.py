@@ -20,7 +20,6 @@ from reporting import figures, rollups, runs
 from reporting.performance import format_value
 from reporting.periods import Period
 from reporting.scope import Scope
-from reporting.tests.pending_i18n import pending_translations
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +47,7 @@ def test_quarterly_province_report_from_the_demo_data(demo, world, tmp_path):
                            second_factor_passed=True)
     report_scope = Scope("province", province, world.relief.pk)
     period = Period.current("quarter")  # the demo's gifts and aid lie in the last weeks
-    with pending_translations(), translation.override("fa"):
+    with translation.override("fa"):
         run = runs.run_request(supervisor, "quarterly", report_scope, period)
         assert runs.execute_run(run.pk) == "succeeded", run.error
         with scope(center=report_scope.center_ids()):
@@ -65,7 +64,7 @@ def test_quarterly_province_report_from_the_demo_data(demo, world, tmp_path):
     assert sum(row["value"] for row in contributions["rows"] if row["unit"] == "rials") > 0  # the demo gave
     text = _text(pdf)
     assert data["scope_label"].split("،")[0].split(",")[0] in text or "اصفهان" in text
-    assert "گزارش" in text  # the title in Persian (from locale-pending until django.po has it)
+    assert "گزارش" in text  # the title in Persian
     for value in expected:  # every figure of the section, in Persian digits
         assert value in text, value
     body_digits = [ch for ch in text if ch.isdigit()]

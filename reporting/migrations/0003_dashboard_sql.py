@@ -11,7 +11,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("contributions", "0007_alter_account_kind"),
-        ("reporting", "0003_c_runs_monthly"),
+        ("reporting", "0002_jalali_sql"),
     ]
 
     operations = [

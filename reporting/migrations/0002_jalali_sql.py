@@ -34,7 +34,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("reporting", "0001_a_rollups")]
+    dependencies = [("reporting", "0001_initial")]
 
     operations = [
         migrations.RunSQL(
