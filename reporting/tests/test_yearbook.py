@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-import re
+import shutil
 import subprocess
 import sys
 import time
@@ -34,11 +34,11 @@ from pypdf import PdfReader
 from centers.access import actor_for
 from centers.models import County
 from config.celery import app
-from core.digits import to_latin_digits
 from reporting.models import ReportRun, YearbookSection
 from reporting.periods import Period
 from reporting.runs import run_request, run_retry
 from reporting.scope import Scope
+from reporting.tests.pdftext import numbers, page_text
 from tests.test_worker import _database_url
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -114,10 +114,6 @@ def _plain(text: str) -> str:
     return text.replace("\u200c", "")
 
 
-def _numbers(text: str) -> list[int]:
-    return [int(to_latin_digits(n)) for n in re.findall(r"[۰-۹]+", text)]
-
-
 def test_the_yearbook_from_the_demo_data_has_right_contents_and_footers(world, settings, tmp_path, media):
     settings.DATA_DIR = tmp_path  # seed_demo's list of logins goes here, not into the developer's .data
     call_command("seed_demo", stdout=StringIO())
@@ -141,6 +137,8 @@ def test_the_yearbook_from_the_demo_data_has_right_contents_and_footers(world, s
     assert all(p.peak_rss_kb and p.worker_pid for p in parts)
 
     pdf_path = Path(run.file.path)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(pdf_path, ARTIFACTS / "yearbook.pdf")  # the whole book, for a human to read
     reader = PdfReader(io.BytesIO(pdf_path.read_bytes()))
     total = len(reader.pages)
     assert total == sum(p.pages for p in parts)
@@ -149,14 +147,14 @@ def test_the_yearbook_from_the_demo_data_has_right_contents_and_footers(world, s
     # Each part starts where the contents say: its title is on that page, and the page number is on the
     # contents' line that names it.
     contents_pages = parts[0].pages - 1  # the front is the cover and the contents
-    contents = _plain("\n".join(texts[1:1 + contents_pages]))
+    contents = _plain("\n".join(texts[n - 1] for n in range(2, 2 + contents_pages)))
     start = parts[0].pages + 1
     for part in parts[1:]:
         # a chapter is known by its province's name; pypdf drops the zero-width non-joiner of «روش‌شناسی»
         name = _plain(part.province.name if part.province_id else part.title)
         assert name in _plain(texts[start - 1]), (part.title, start, texts[start - 1][:300])
         line = next(line for line in contents.splitlines() if name in line)
-        assert start in _numbers(line), (part.title, start, line)
+        assert start in numbers(line, from_pypdf=True), (part.title, start, line)
         start += part.pages
     assert start == total + 1
 
@@ -165,7 +163,7 @@ def test_the_yearbook_from_the_demo_data_has_right_contents_and_footers(world, s
         page_word = pgettext("page footer: «page» 12 of 140", "page")
     assert page_word not in texts[0]
     for number, text in enumerate(texts[1:], start=2):
-        assert {number, total} <= set(_numbers(text)), (number, text[-200:])
+        assert {number, total} <= set(numbers(page_text(pdf_path, number))), (number, text[-200:])
         assert page_word in text and str(total) not in text
 
     summary_start = parts[0].pages + parts[1].pages + 1

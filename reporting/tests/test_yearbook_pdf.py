@@ -2,11 +2,11 @@
 page but the cover, with Persian digits."""
 
 import io
-import re
 
 from pypdf import PdfReader
 
-from core.digits import to_latin_digits, to_persian_digits
+from core.digits import to_persian_digits
+from reporting.tests.pdftext import numbers, page_text
 from reporting.yearbook.pdf import Part, html_to_pdf, merge, page_count, stamp_footers
 
 
@@ -14,9 +14,6 @@ def _doc(title: str, pages: int) -> bytes:
     body = "".join(f'<div style="break-after: page">{title} {i}</div>' for i in range(pages - 1))
     return html_to_pdf(f'<html lang="fa" dir="rtl"><body>{body}<div>{title} پایان</div></body></html>')
 
-
-def _numbers(text: str) -> set[int]:
-    return {int(to_latin_digits(n)) for n in re.findall(r"[۰-۹]+", text)}
 
 
 def test_parts_are_joined_in_order_with_their_first_pages_and_an_outline():
@@ -33,12 +30,13 @@ def test_parts_are_joined_in_order_with_their_first_pages_and_an_outline():
 
 def test_footers_number_every_page_but_the_cover_with_persian_digits():
     book, _ = merge([Part(_doc("جلد", 1), "جلد"), Part(_doc("فصل", 11), "فصل")])
-    stamped = PdfReader(io.BytesIO(stamp_footers(book, title="سالنامهٔ آماری", skip=1)))
+    stamped_pdf = stamp_footers(book, title="سالنامهٔ آماری", skip=1)
+    stamped = PdfReader(io.BytesIO(stamped_pdf))
     assert len(stamped.pages) == 12
-    assert _numbers(stamped.pages[0].extract_text()) == set()  # the cover has no footer
+    assert numbers(page_text(stamped_pdf, 1)) == []  # the cover has no footer
     for index in range(1, 12):
         text = stamped.pages[index].extract_text()
         # the page's own words («فصل 3») plus the footer's «صفحهٔ N از 12»
-        assert {index + 1, 12} <= _numbers(text), (index, text)
-        assert to_persian_digits(12) in text and "12" not in text
+        assert {index + 1, 12} <= set(numbers(page_text(stamped_pdf, index + 1))), (index, text)
+        assert to_persian_digits(12) in page_text(stamped_pdf, index + 1) and "12" not in text
         assert "سالنامهٔ آماری" in text
