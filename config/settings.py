@@ -306,6 +306,7 @@ SPECTACULAR_SETTINGS = {
         "ProblemCategoryEnum": "community.models.assessment.ProblemCategory",
         "LocalAssetKindEnum": "community.models.assessment.LocalAsset.Kind",
         "StakeholderKindEnum": "community.models.planning.Stakeholder.Kind",
+        "ReportRunKindEnum": "reporting.models.runs.ReportRun.Kind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.add_error_responses"],
 }
