@@ -53,6 +53,7 @@ db: setup
 
 demo: db
 	$(PY) manage.py seed_demo
+	$(PY) manage.py rebuild_rollups
 
 static: setup
 	$(PY) manage.py collectstatic --noinput -v 0
