@@ -241,6 +241,38 @@ def _axis_room(ticks: Sequence[float]) -> float:
     return max(text_width(for_svg(compact_number(t)), 10) for t in ticks) + 12
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """The plot area of a chart of values over categories (y grows downwards; values from ``lo`` to ``hi``)."""
+
+    top: float
+    bottom: float
+    left: float
+    right: float
+    lo: float
+    hi: float
+
+    def y_of(self, v: float) -> float:
+        return self.bottom - (v - self.lo) / (self.hi - self.lo) * (self.bottom - self.top)
+
+
+def _value_plot(
+    svg: _Svg, title: str, series: Sequence[Series], labels: Sequence[str], *, inset: float
+) -> tuple[float, _Plot | None]:
+    """Title, legend and value axis of a line or bar chart; the plot is ``None`` when there is nothing to draw
+    (the first value is where the plot would have started)."""
+    margin = 12
+    top = _frame(svg, title, series, margin)
+    values = _values(series)
+    if not labels or not values:
+        return top, None
+    ticks = _nice_ticks(min(values), max(values))
+    plot = _Plot(top=top, bottom=svg.height - margin - 22, left=margin + inset,
+                 right=svg.width - margin - _axis_room(ticks), lo=ticks[0], hi=ticks[-1])
+    _value_axis(svg, ticks, plot.y_of, plot.left, plot.right)
+    return top, plot
+
+
 # -- charts --------------------------------------------------------------------------------------------------
 
 
@@ -255,26 +287,15 @@ def line_chart(
 ) -> SafeString:
     """Lines over categories that run from right (first) to left (last), e.g. months of a year."""
     svg = _Svg(width, height, "line", title)
-    margin = 12
-    top = _frame(svg, title, series, margin)
-    values = _values(series)
-    if not labels or not values:
+    top, plot = _value_plot(svg, title, series, labels, inset=8)
+    if plot is None:
         return _empty(svg, top)
-    ticks = _nice_ticks(min(values), max(values))
-    bottom = height - margin - 22
-    right = width - margin - _axis_room(ticks)
-    left = margin + 8
-    lo, hi = ticks[0], ticks[-1]
-
-    def y_of(v: float) -> float:
-        return bottom - (v - lo) / (hi - lo) * (bottom - top)
-
+    bottom, left, right, y_of = plot.bottom, plot.left, plot.right, plot.y_of
     step = (right - left - 16) / max(len(labels) - 1, 1)
 
     def x_of(i: int) -> float:
         return right - 8 - i * step if len(labels) > 1 else (left + right) / 2
 
-    _value_axis(svg, ticks, y_of, left, right)
     _category_labels(svg, labels, x_of, bottom + 18, step)
     for index, s in enumerate(series):
         colour = _colour(s, index)
@@ -319,27 +340,16 @@ def bar_chart(
 ) -> SafeString:
     """Grouped vertical bars; the first category stands at the right."""
     svg = _Svg(width, height, "bar", title)
-    margin = 12
-    top = _frame(svg, title, series, margin)
-    values = _values(series)
-    if not labels or not values:
+    top, plot = _value_plot(svg, title, series, labels, inset=0)
+    if plot is None:
         return _empty(svg, top)
-    ticks = _nice_ticks(min(values), max(values))
-    bottom = height - margin - 22
-    right = width - margin - _axis_room(ticks)
-    left = margin
-    lo, hi = ticks[0], ticks[-1]
-
-    def y_of(v: float) -> float:
-        return bottom - (v - lo) / (hi - lo) * (bottom - top)
-
+    bottom, left, right, y_of = plot.bottom, plot.left, plot.right, plot.y_of
     band = (right - left) / len(labels)
     bar = band * 0.72 / max(len(series), 1)
 
     def x_of(i: int) -> float:
         return right - band * (i + 0.5)
 
-    _value_axis(svg, ticks, y_of, left, right)
     _category_labels(svg, labels, x_of, bottom + 18, band)
     zero = y_of(0)
     for index, s in enumerate(series):
