@@ -17,26 +17,10 @@ from reporting.periods import Period
 from reporting.scope import Scope
 from reporting.tests.run_renderers import HALF, flaky
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 LAST_QUARTER = str(Period.last_ended("quarter"))
 LAST_YEAR = str(Period.last_ended("year"))
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def renderers():
-    """Lets a test install renderers; the real registry comes back afterwards."""
-    saved = dict(runs._RENDERERS)
-    runs._load_renderers()
-    yield runs.register_renderer
-    runs._RENDERERS.clear()
-    runs._RENDERERS.update(saved)
 
 
 @pytest.fixture

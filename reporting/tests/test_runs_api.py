@@ -8,26 +8,10 @@ from reporting import runs
 from reporting.models import ReportRun
 from reporting.periods import Period
 from reporting.scope import Scope
-from reporting.tests.run_renderers import flaky
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 LAST_YEAR = str(Period.last_ended("year"))
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def flaky_annual():
-    saved = dict(runs._RENDERERS)
-    runs._load_renderers()
-    runs.register_renderer("annual", flaky)
-    yield
-    runs._RENDERERS.clear()
-    runs._RENDERERS.update(saved)
 
 
 def _headers(user):

@@ -1,22 +1,17 @@
 """Report runs through a real Celery worker process: a run that fails halfway is failed with its reason and
 keeps no file; its retry succeeds (issue 7, "What it must show")."""
 
-import os
-import subprocess
-import sys
-import uuid
 
 import pytest
 from django.db import transaction
 
 from centers.models import BoardRole
-from config.celery import app
 from reporting import runs
 from reporting.models import ReportRun
 from reporting.periods import Period
 from reporting.scope import Scope
 from reporting.tests.run_renderers import HALF
-from tests.test_worker import _database_url, _wait_for
+from tests.celery_worker import celery_worker, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -26,29 +21,9 @@ def report_worker(tmp_path, settings):
     """A worker on its own queue whose annual reports use the flaky test renderer, storing into tmp media."""
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(media),
-           "REPORT_EXTRA_RENDERER_MODULES": "reporting.tests.worker_renderers"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool", "solo",
-         "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-         "--hostname", f"{queue}@%h"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-    try:
+    with celery_worker(env={"MEDIA_ROOT": str(media),
+                            "REPORT_EXTRA_RENDERER_MODULES": "reporting.tests.worker_renderers"}) as proc:
         yield proc, media
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def _finished(run_id):
@@ -62,7 +37,7 @@ def test_a_run_failing_halfway_in_the_worker_is_failed_without_a_file_and_its_re
     period = str(Period.last_ended("year"))
     with transaction.atomic():
         run = runs.run_request(chair, "annual", Scope.center(center.pk), period)
-    assert _wait_for(_finished(run.pk), timeout=90), proc.stdout.read() if proc.poll() is not None else "timeout"
+    assert wait_for(_finished(run.pk), timeout=90), proc.stdout.read() if proc.poll() is not None else "timeout"
     run.refresh_from_db()
     assert run.status == "failed" and run.error == "the test printer jammed halfway"
     assert run.progress == 50 and run.started_at and run.finished_at  # it got halfway
@@ -71,7 +46,7 @@ def test_a_run_failing_halfway_in_the_worker_is_failed_without_a_file_and_its_re
 
     with transaction.atomic():
         retry = runs.run_retry(chair, run)
-    assert _wait_for(_finished(retry.pk), timeout=90)
+    assert wait_for(_finished(retry.pk), timeout=90)
     retry.refresh_from_db()
     assert retry.status == "succeeded" and retry.progress == 100 and retry.retry_of_id == run.pk
     with retry.file.open("rb") as fh:

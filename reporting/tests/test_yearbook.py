@@ -11,13 +11,9 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
-import sys
 import time
-import uuid
-from contextlib import contextmanager
 from io import StringIO
 from pathlib import Path
 
@@ -33,50 +29,21 @@ from pypdf import PdfReader
 
 from centers.access import actor_for
 from centers.models import County
-from config.celery import app
 from reporting.models import ReportRun, YearbookSection
 from reporting.periods import Period
 from reporting.runs import run_request, run_retry
 from reporting.scope import Scope
 from reporting.tests.pdftext import numbers, page_text
-from tests.test_worker import _database_url
+from tests.celery_worker import celery_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "yearbook"
 
 
-@pytest.fixture
-def media(tmp_path, settings):
-    """Files go to the test's own media folder, in the test process and in its workers."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@contextmanager
 def worker():
     """A worker process on a queue of its own (the yearbook's parts follow the run onto it)."""
-    queue = f"test-yearbook-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DATABASE_URL": _database_url(), "MEDIA_ROOT": str(settings.MEDIA_ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", queue, "--pool", "solo",
-         "--concurrency", "1", "--loglevel", "INFO", "--without-gossip", "--without-mingle",
-         "--hostname", f"{queue}@%h"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    previous = (app.conf.task_always_eager, app.conf.task_default_queue)
-    app.conf.task_always_eager, app.conf.task_default_queue = False, queue
-    try:
-        yield proc
-    finally:
-        app.conf.task_always_eager, app.conf.task_default_queue = previous
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stdout:
-            proc.stdout.close()
+    return celery_worker("test-yearbook", env={"MEDIA_ROOT": str(settings.MEDIA_ROOT)})
 
 
 def _finished(run: ReportRun, proc, timeout: float = 240.0) -> ReportRun:
