@@ -566,8 +566,7 @@ def mark_stale(center_id: int, date: datetime.date | datetime.datetime | None = 
     else:
         if isinstance(date, datetime.datetime):
             date = timezone.localtime(date).date() if timezone.is_aware(date) else date.date()
-        j = to_jalali(date)
-        ym = j.year * 100 + j.month
+        ym = jalali_ym(date)
     center_id = int(center_id)
     transaction.on_commit(lambda: _enqueue(center_id, ym))
 
